@@ -1,0 +1,67 @@
+export { AuthError, type AuthErrorCode } from './errors';
+export type {
+  AuthRootState,
+  AuthSession,
+  AuthState,
+  RefreshFailureReason,
+  RefreshOutcome,
+  RefreshState,
+  RefreshStatus,
+  SessionStatus,
+  SignInParams,
+  SignOutReason,
+} from './types';
+export {
+  authSlice,
+  authReducer,
+  signIn,
+  signOut,
+  refreshStarted,
+  refreshSucceeded,
+  refreshFailed,
+  tokenExpired,
+  sessionRestored,
+  type RefreshFailedPayload,
+  type RefreshSucceededPayload,
+  type SessionRef,
+  type SessionRestoredPayload,
+} from './slice';
+export { refreshNow, type RefreshNowAction } from './actions';
+export {
+  selectIsAuthenticated,
+  selectAuthUser,
+  selectAuthHeader,
+  selectAuthToken,
+  selectRefreshToken,
+  selectAuthExpiresAt,
+  selectRefreshStatus,
+  selectSessionStatus,
+} from './selectors';
+export { createRefresh } from './refresh/createRefresh';
+export type {
+  RefreshApiCallback,
+  RefreshApiCallbackParam,
+  RefreshApiRejection,
+  RefreshApiResult,
+  RefreshApiSuccess,
+  RefreshOptions,
+} from './refresh/types';
+export {
+  createAuthListener,
+  type AuthDispatchExtension,
+  type AuthListener,
+  type AuthListenerOptions,
+} from './refresh/listener';
+export { browserWakeSource, type WakeReason, type WakeSource } from './refresh/wake';
+export {
+  persistAuthReducer,
+  authPersistConfig,
+  createAuthStorage,
+  DEFAULT_AUTH_NAME,
+  type AuthPersistOptions,
+  type PersistedAuthState,
+} from './persist/persistAuthReducer';
+export { createLocalStorage, type AuthStorage } from './persist/storage';
+export { createCookieStorage, type CookieSameSite, type CookieStorageOptions } from './persist/cookieStorage';
+export { authDevToolsOptions, redactTokens, REDACTED } from './devtools';
+export { PERSIST_ACTIONS } from './persist/actions';

@@ -1,0 +1,112 @@
+import type { Reducer } from '@reduxjs/toolkit';
+import { persistReducer, type PersistConfig } from 'redux-persist';
+import type { PersistPartial } from 'redux-persist/es/persistReducer';
+import { authReducer } from '../slice';
+import type { AuthState } from '../types';
+import { createCookieStorage, type CookieSameSite } from './cookieStorage';
+import { createLocalStorage, type AuthStorage } from './storage';
+
+/** Where and how the auth state is persisted (React Auth Kit's `createStore` options). */
+export interface AuthPersistOptions {
+  /** The storage key and cookie name. Default `'_auth'`. */
+  authName?: string;
+  /** Default `'cookie'`. Ignored when `storage` is given. */
+  authType?: 'cookie' | 'localstorage';
+  /** Cookie `Domain`; host-only when omitted. */
+  cookieDomain?: string;
+  /** Cookie `Secure`; default on when the page is served over https. */
+  cookieSecure?: boolean;
+  /** Cookie `SameSite`; default `'Lax'`. */
+  cookieSameSite?: CookieSameSite;
+  /** Your own engine instead of cookie or localStorage. */
+  storage?: AuthStorage;
+  /** Where write failures are reported. Default `console`. */
+  logger?: Pick<Console, 'error'>;
+}
+
+/** The persisted slice: the auth state plus redux-persist's `_persist` marker. */
+export type PersistedAuthState<U = unknown> = AuthState<U> & PersistPartial;
+
+export const DEFAULT_AUTH_NAME = '_auth';
+
+// redux-persist stores `{ session: "<json>", _persist: "<json>" }`; peek at the session inside.
+function storedSession(value: string): { expiresAt?: unknown; refreshToken?: unknown; refreshExpiresAt?: unknown } | null {
+  try {
+    const outer = JSON.parse(value) as { session?: unknown };
+    const inner: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
+    return typeof inner === 'object' && inner !== null ? inner : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A cookie lives as long as the session can: until the refresh token (or, without one, the access token) expires. */
+function cookieExpiry(value: string): number | null {
+  const session = storedSession(value);
+  if (session === null) return null;
+  const at = session.refreshToken === null ? session.expiresAt : session.refreshExpiresAt;
+  return typeof at === 'number' ? at : null;
+}
+
+/**
+ * The engine for `authType` (or the one given), wrapped so that writing a
+ * signed-out state removes the key instead: sign-out leaves no token and no
+ * cookie behind.
+ */
+export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
+  const engine =
+    options.storage ??
+    (options.authType === 'localstorage'
+      ? createLocalStorage()
+      : createCookieStorage({
+          ...(options.cookieDomain !== undefined && { domain: options.cookieDomain }),
+          ...(options.cookieSecure !== undefined && { secure: options.cookieSecure }),
+          ...(options.cookieSameSite !== undefined && { sameSite: options.cookieSameSite }),
+          expiresAt: cookieExpiry,
+        }));
+  return {
+    getItem: (key) => engine.getItem(key),
+    setItem: (key, value) => (storedSession(value) === null ? engine.removeItem(key) : engine.setItem(key, value)),
+    removeItem: (key) => engine.removeItem(key),
+  };
+}
+
+/**
+ * The redux-persist config for the auth slice: only `session` is written, so a
+ * refresh costs one write; rehydration is left to the auth listener, which
+ * validates what storage held and stamps the time it was read.
+ */
+export function authPersistConfig(
+  options: AuthPersistOptions & { storage: AuthStorage },
+): PersistConfig<AuthState> {
+  const authName = options.authName ?? DEFAULT_AUTH_NAME;
+  const logger = options.logger ?? console;
+  return {
+    key: authName,
+    keyPrefix: '',
+    storage: options.storage,
+    whitelist: ['session'],
+    // Our engines answer at once; the default 5 s timeout would only start a stray timer.
+    timeout: 0,
+    stateReconciler: (_inbound, _original, reduced) => reduced,
+    writeFailHandler: (error) => {
+      logger.error(
+        `[redux-auth-kit] could not persist the session under "${authName}": ${error.message} ` +
+          'The stored copy was removed so a reload cannot reuse a spent refresh token.',
+      );
+      void options.storage.removeItem(authName).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * `authReducer` wrapped by redux-persist for `authType` `'cookie'` or
+ * `'localstorage'`. Mount it at `auth` and add `createAuthListener` (or use
+ * `createAuthStore`, which does both).
+ */
+export function persistAuthReducer<U = unknown>(options: AuthPersistOptions = {}): Reducer<PersistedAuthState<U>> {
+  const storage = createAuthStorage(options);
+  return persistReducer(authPersistConfig({ ...options, storage }), authReducer) as unknown as Reducer<
+    PersistedAuthState<U>
+  >;
+}

@@ -1,0 +1,30 @@
+/**
+ * A redux-persist storage engine. Every method returns a promise: a
+ * synchronous engine crashes redux-persist's persistoid.
+ */
+export interface AuthStorage {
+  getItem(key: string): Promise<string | null>;
+  setItem(key: string, value: string): Promise<void>;
+  removeItem(key: string): Promise<void>;
+}
+
+/**
+ * `window.localStorage` as an engine. Looks `localStorage` up on every call,
+ * so importing and creating it on a server is harmless (reads give `null`,
+ * writes are dropped).
+ */
+export function createLocalStorage(): AuthStorage {
+  const area = (): Storage | null => {
+    try {
+      return typeof localStorage === 'undefined' ? null : localStorage;
+    } catch {
+      // Access throws when storage is disabled (privacy settings, sandboxed iframes).
+      return null;
+    }
+  };
+  return {
+    getItem: async (key) => area()?.getItem(key) ?? null,
+    setItem: async (key, value) => area()?.setItem(key, value),
+    removeItem: async (key) => area()?.removeItem(key),
+  };
+}

@@ -1,0 +1,229 @@
+import type { Dispatch } from '@reduxjs/toolkit';
+import {
+  refreshFailed,
+  refreshStarted,
+  refreshSucceeded,
+  signOut,
+  tokenExpired,
+  type SessionRef,
+} from '../slice';
+import type { AuthRootState, AuthSession, AuthState, RefreshFailureReason, RefreshOutcome } from '../types';
+import { parseRefreshResult } from './result';
+import { backoffDelay, dueSteps, type SchedulePolicy } from './schedule';
+import type { RefreshApiCallbackParam, RefreshOptions } from './types';
+import type { WakeReason, WakeSource } from './wake';
+
+/** Everything the engine needs, resolved to milliseconds and defaults. */
+export interface EngineConfig<U> {
+  refresh: RefreshOptions<U> | undefined;
+  policy: SchedulePolicy;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  wallClockCheckMs: number;
+  wake: WakeSource | false;
+  random: () => number;
+  logger: Pick<Console, 'error' | 'warn'>;
+  onRefreshError: ((error: unknown) => void) | undefined;
+}
+
+export interface StoreAccess {
+  getState: () => unknown;
+  dispatch: Dispatch;
+}
+
+/** A moment the scheduler waits for, and the session generation it waits on behalf of. */
+export interface TrackedWake {
+  at: number;
+  ref: SessionRef;
+}
+
+type AbortCause = 'timeout' | 'signed-out' | 'disposed';
+
+interface InFlight {
+  ref: SessionRef;
+  controller: AbortController;
+  promise: Promise<RefreshOutcome>;
+  cause: AbortCause | null;
+}
+
+export const selectAuthState = (state: unknown): AuthState => (state as AuthRootState).auth;
+
+export function refOf(state: AuthState): SessionRef | null {
+  return state.session === null ? null : { sessionId: state.session.id, generation: state.session.generation };
+}
+
+export function isRef(state: AuthState, ref: SessionRef): boolean {
+  return state.session !== null && state.session.id === ref.sessionId && state.session.generation === ref.generation;
+}
+
+const failed = (reason: RefreshOutcome & { ok: false }): RefreshOutcome => reason;
+
+/**
+ * The effectful shell around the pure decisions in `schedule.ts` and
+ * `result.ts`: one refresh in flight at a time, its timeout, backoff, the
+ * wake-ups and the wall-clock check. The listener tells it what to track.
+ */
+export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<U>) {
+  let inflight: InFlight | null = null;
+  let tracked: TrackedWake | null = null;
+  let wallClock: ReturnType<typeof setInterval> | null = null;
+  let unsubscribeWake: (() => void) | null = null;
+
+  const auth = (): AuthState => selectAuthState(store.getState());
+
+  function callbackParam(session: AuthSession, signal: AbortSignal): RefreshApiCallbackParam<U> {
+    const param: RefreshApiCallbackParam<U> = { authUserState: session.userState as U | null, signal };
+    // An access token past its expiry is never handed out, not even to the refresh call.
+    if (session.expiresAt === null || Date.now() < session.expiresAt) param.authToken = session.token;
+    if (session.refreshToken !== null) param.refreshToken = session.refreshToken;
+    return param;
+  }
+
+  async function call(flight: InFlight, session: AuthSession): Promise<RefreshOutcome> {
+    const { controller, ref } = flight;
+    const callback = config.refresh!.refreshApiCallback;
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    const timer = setTimeout(() => abort(flight, 'timeout'), config.timeoutMs);
+    let result: unknown;
+    let thrown: { error: unknown } | null = null;
+    try {
+      result = await Promise.race([callback(callbackParam(session, controller.signal)), aborted]);
+    } catch (error) {
+      thrown = { error };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (flight.cause === 'signed-out' || flight.cause === 'disposed') return failed({ ok: false, reason: 'signed-out' });
+
+    // A result for a session that has ended or moved on must change nothing.
+    const now = auth();
+    if (now.session === null || now.session.id !== ref.sessionId) return failed({ ok: false, reason: 'signed-out' });
+    if (!isRef(now, ref)) return { ok: true };
+
+    if (thrown !== null) {
+      if (flight.cause !== 'timeout') config.onRefreshError?.(thrown.error);
+      return fail(ref, flight.cause === 'timeout' ? 'timeout' : 'network');
+    }
+    const parsed = parseRefreshResult(result, session as AuthSession<U>, ref, {
+      intervalConfigured: config.policy.intervalMs !== null,
+      now: Date.now(),
+    });
+    switch (parsed.kind) {
+      case 'success':
+        store.dispatch(refreshSucceeded(parsed.payload));
+        return { ok: true };
+      case 'rejected':
+        return fail(ref, 'rejected');
+      case 'invalid':
+        config.logger.error(
+          `[redux-auth-kit] refreshApiCallback returned an invalid result: "${parsed.field}" ${parsed.problem}. ` +
+            'The session is kept and the refresh will be retried.',
+        );
+        return fail(ref, 'invalid-response');
+    }
+  }
+
+  function fail(ref: SessionRef, reason: RefreshFailureReason): RefreshOutcome {
+    const delay = backoffDelay(auth().refresh.failures, config.retryBaseMs, config.retryMaxMs, config.random());
+    store.dispatch(refreshFailed({ ...ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }));
+    return { ok: false, reason };
+  }
+
+  function abort(flight: InFlight, cause: AbortCause): void {
+    if (flight.cause !== null) return;
+    flight.cause = cause;
+    flight.controller.abort(new DOMException(`refresh ${cause}`, cause === 'timeout' ? 'TimeoutError' : 'AbortError'));
+  }
+
+  /** Starts a refresh, or joins the one in flight. Never rejects. */
+  function refresh(): Promise<RefreshOutcome> {
+    if (inflight !== null) return inflight.promise;
+    const state = auth();
+    const { session } = state;
+    if (session === null) return Promise.resolve(failed({ ok: false, reason: 'signed-out' }));
+    if (config.refresh === undefined || session.refreshToken === null) {
+      return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
+    }
+    if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= Date.now()) {
+      store.dispatch(signOut('expired'));
+      return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
+    }
+    let settle!: (outcome: RefreshOutcome) => void;
+    const flight: InFlight = {
+      ref: { sessionId: session.id, generation: session.generation },
+      controller: new AbortController(),
+      promise: new Promise((resolve) => (settle = resolve)),
+      cause: null,
+    };
+    inflight = flight;
+    store.dispatch(refreshStarted(flight.ref));
+    call(flight, session)
+      .catch((error: unknown): RefreshOutcome => {
+        config.logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
+        return { ok: false, reason: 'network' };
+      })
+      .then((outcome) => {
+        if (inflight === flight) inflight = null;
+        settle(outcome);
+      });
+    return flight.promise;
+  }
+
+  /** Does what is due now for the session generation `ref`, if it is still the current one. */
+  function tick(ref: SessionRef): void {
+    const state = auth();
+    if (!isRef(state, ref)) return;
+    for (const step of dueSteps(state, config.policy, Date.now())) {
+      if (step === 'end') {
+        store.dispatch(signOut('expired'));
+        return;
+      }
+      if (step === 'expire') store.dispatch(tokenExpired(ref));
+      else void refresh();
+    }
+  }
+
+  function onWake(reason: WakeReason): void {
+    if (tracked === null) return;
+    const state = auth();
+    // Act only for the generation the scheduler tracks: under time travel getState() is a past state.
+    if (!isRef(state, tracked.ref)) return;
+    if (reason === 'online' && state.refresh.status === 'retrying') void refresh();
+    else if (Date.now() >= tracked.at) tick(tracked.ref);
+  }
+
+  /** Starts or stops the wall-clock check and the wake-ups, which exist only while something is due. */
+  function track(next: TrackedWake | null): void {
+    tracked = next;
+    if (next === null) {
+      if (wallClock !== null) clearInterval(wallClock);
+      wallClock = null;
+      unsubscribeWake?.();
+      unsubscribeWake = null;
+      return;
+    }
+    if (wallClock === null && config.wallClockCheckMs > 0) {
+      wallClock = setInterval(() => onWake('visible'), config.wallClockCheckMs);
+    }
+    if (unsubscribeWake === null && config.wake !== false) unsubscribeWake = config.wake(onWake);
+  }
+
+  /** Aborts a call in flight for another session than the current one (sign-out, new sign-in). */
+  function abandonStale(): void {
+    if (inflight === null) return;
+    const { session } = auth();
+    if (session === null || session.id !== inflight.ref.sessionId) abort(inflight, 'signed-out');
+  }
+
+  function dispose(): void {
+    if (inflight !== null) abort(inflight, 'disposed');
+    track(null);
+  }
+
+  return { refresh, tick, track, abandonStale, dispose };
+}
+
+export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

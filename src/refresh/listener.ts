@@ -1,0 +1,192 @@
+import {
+  createListenerMiddleware,
+  type Dispatch,
+  type ListenerEffectAPI,
+  type Middleware,
+  type TypedStartListening,
+  type UnknownAction,
+} from '@reduxjs/toolkit';
+import { REHYDRATE } from 'redux-persist';
+import { refreshNow, type RefreshNowAction } from '../actions';
+import { sessionRestored } from '../slice';
+import { parseStoredSession } from '../persist/validate';
+import type { AuthStorage } from '../persist/storage';
+import type { AuthRootState, RefreshOutcome } from '../types';
+import { createRefreshEngine, isRef, refOf, selectAuthState, type RefreshEngine, type StoreAccess } from './engine';
+import { MAX_TIMER_DELAY, nextWakeAt, type SchedulePolicy } from './schedule';
+import type { RefreshOptions } from './types';
+import { browserWakeSource, type WakeSource } from './wake';
+
+/** Options for {@link createAuthListener}. Durations are in seconds. */
+export interface AuthListenerOptions<U = unknown> {
+  /** From `createRefresh`. Without it sessions are never refreshed and end when the access token expires. */
+  refresh?: RefreshOptions<U>;
+  /** The persistence key (React Auth Kit's `authName`). Default `'_auth'`. */
+  authName?: string;
+  /** The storage engine the auth state is persisted in, so unreadable stored state can be removed. */
+  storage?: AuthStorage;
+  /** Where wake-ups come from; `false` for none. Default: the browser's page events (nothing on a server). */
+  wake?: WakeSource | false;
+  /** Seconds between wall-clock checks that catch a machine that slept. Default 10; 0 turns it off. */
+  wallClockCheck?: number;
+  /** Source of jitter in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** Where errors are reported. Default `console`. Nothing logged contains a token. */
+  logger?: Pick<Console, 'error' | 'warn'>;
+  /** Called with what `refreshApiCallback` threw (network trouble); the session is kept and retried. */
+  onRefreshError?: (error: unknown) => void;
+}
+
+/** `dispatch(refreshNow())` through the auth middleware returns a promise of the outcome. */
+export interface AuthDispatchExtension {
+  (action: RefreshNowAction): Promise<RefreshOutcome>;
+}
+
+type StartListening = TypedStartListening<AuthRootState, Dispatch>;
+
+/** What {@link createAuthListener} returns. Use one per store. */
+export interface AuthListener {
+  /**
+   * Middleware for `configureStore`: the refresh listeners behind a gate that
+   * lets only `auth/…` and `persist/…` actions reach them, so unrelated
+   * dispatches cost nothing; makes `dispatch(refreshNow())` return a promise.
+   */
+  middleware: Middleware<AuthDispatchExtension, AuthRootState>;
+  /**
+   * Adds the same listeners to an app's own listener middleware instead.
+   * Returns a function that removes them. There `dispatch(refreshNow())`
+   * returns the action; use {@link AuthListener.refresh} for the outcome.
+   *
+   * @example
+   * ```ts
+   * const appListener = createListenerMiddleware();
+   * auth.startListening(appListener.startListening);
+   * ```
+   */
+  startListening: (start: StartListening) => () => void;
+  /** Refresh now, joining a refresh in flight. Resolves `{ ok: false, reason: 'signed-out' }` before a store is attached. */
+  refresh: () => Promise<RefreshOutcome>;
+  /** Stops timers, wake-ups and listeners and aborts a call in flight (store teardown, tests). */
+  dispose: () => void;
+}
+
+const DEFAULT_AUTH_NAME = '_auth';
+
+function isAuthTraffic(action: unknown): boolean {
+  const type = (action as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && (type.startsWith('auth/') || type.startsWith('persist/'));
+}
+
+// Every auth action can change what is due next; refreshNow is answered directly.
+const reschedules = (action: UnknownAction): boolean => action.type.startsWith('auth/') && !refreshNow.match(action);
+
+/**
+ * The refresh scheduler for a store you configure yourself.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuthListener({ refresh, authName: '_auth', storage });
+ * const store = configureStore({
+ *   reducer: { auth: persistAuthReducer({ authName: '_auth', authType: 'cookie' }) },
+ *   middleware: (gDM) => gDM({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).concat(auth.middleware),
+ * });
+ * ```
+ */
+export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> = {}): AuthListener {
+  const authName = options.authName ?? DEFAULT_AUTH_NAME;
+  const logger = options.logger ?? console;
+  const refresh = options.refresh;
+  const policy: SchedulePolicy = {
+    canRefresh: refresh !== undefined,
+    intervalMs: refresh?.interval === undefined ? null : refresh.interval * 1000,
+    marginMs: (refresh?.margin ?? 60) * 1000,
+  };
+  const listener = createListenerMiddleware({
+    onError: (error) => logger.error('[redux-auth-kit] a refresh listener failed', error),
+  });
+  let engine: RefreshEngine | null = null;
+  const engineFor = (store: StoreAccess): RefreshEngine =>
+    (engine ??= createRefreshEngine<U>(store, {
+      refresh,
+      policy,
+      timeoutMs: (refresh?.timeout ?? 10) * 1000,
+      retryBaseMs: (refresh?.retryDelay ?? 2) * 1000,
+      retryMaxMs: (refresh?.maxRetryDelay ?? 60) * 1000,
+      wallClockCheckMs: (options.wallClockCheck ?? 10) * 1000,
+      wake: options.wake ?? browserWakeSource,
+      random: options.random ?? Math.random,
+      logger,
+      onRefreshError: options.onRefreshError,
+    }));
+
+  async function schedule(_action: UnknownAction, api: ListenerEffectAPI<AuthRootState, Dispatch>): Promise<void> {
+    // Take-latest: each auth action replaces the previous wait.
+    api.cancelActiveListeners();
+    const run = engineFor(api);
+    run.abandonStale();
+    const ref = refOf(selectAuthState(api.getState()));
+    if (ref === null) return run.track(null);
+    for (;;) {
+      const state = selectAuthState(api.getState());
+      // State replaced without an action (time travel): the wait was for a token that is no longer current.
+      if (!isRef(state, ref)) return;
+      const at = nextWakeAt(state, policy);
+      run.track(at === null ? null : { at, ref });
+      if (at === null) return;
+      const wait = at - Date.now();
+      if (wait <= 0) return run.tick(ref);
+      await api.delay(Math.min(wait, MAX_TIMER_DELAY));
+    }
+  }
+
+  function restore(action: UnknownAction, api: ListenerEffectAPI<AuthRootState, Dispatch>): void {
+    const { payload, err } = action as UnknownAction & { payload?: { session?: unknown }; err?: unknown };
+    const stored = payload?.session;
+    const session = parseStoredSession(stored);
+    const unreadable = err !== undefined || (stored !== undefined && stored !== null && session === null);
+    api.dispatch(sessionRestored({ session, now: Date.now() }));
+    if (unreadable) {
+      logger.warn(`[redux-auth-kit] the stored auth state under "${authName}" was unreadable; it was removed.`);
+      options.storage?.removeItem(authName).catch(() => undefined);
+    }
+  }
+
+  const startListening = (start: StartListening): (() => void) => {
+    const stops = [
+      start({ predicate: reschedules, effect: schedule }),
+      start({
+        predicate: (action) => action.type === REHYDRATE && (action as { key?: unknown }).key === authName,
+        effect: restore,
+      }),
+      start({ actionCreator: refreshNow, effect: (_action, api) => void engineFor(api).refresh() }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  };
+  // The private instance never sees refreshNow: the middleware below answers it.
+  startListening(listener.startListening as StartListening);
+
+  const middleware: Middleware<AuthDispatchExtension, AuthRootState> = (api) => {
+    const run = engineFor(api);
+    const withListeners = listener.middleware(api);
+    return (next) => {
+      const handle = withListeners(next);
+      return (action) => {
+        if (refreshNow.match(action)) {
+          next(action);
+          return run.refresh();
+        }
+        return isAuthTraffic(action) ? handle(action) : next(action);
+      };
+    };
+  };
+
+  return {
+    middleware,
+    startListening,
+    refresh: () => engine?.refresh() ?? Promise.resolve({ ok: false, reason: 'signed-out' }),
+    dispose: () => {
+      engine?.dispose();
+      listener.clearListeners();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { AuthRootState, RefreshStatus, SessionStatus } from './types';
+
+// Every selector returns a primitive or a reference stored in the state, so
+// `useSelector` consumers re-render only when what they read really changed.
+
+/** True while a session exists, including while it is being restored or retried. */
+export const selectIsAuthenticated = (state: AuthRootState): boolean => state.auth.session !== null;
+
+/** The user state given at sign-in (or by a refresh), or `null` when signed out. */
+export const selectAuthUser = <U>(state: AuthRootState<U>): U | null => state.auth.session?.userState ?? null;
+
+/** The access token, or `null` when signed out or when it has expired. */
+export const selectAuthToken = (state: AuthRootState): string | null => {
+  const { session, tokenExpired } = state.auth;
+  return session === null || tokenExpired ? null : session.token;
+};
+
+/** `"<type> <token>"` for an `Authorization` header, or `null` when there is no live token. */
+export const selectAuthHeader = (state: AuthRootState): string | null => {
+  const token = selectAuthToken(state);
+  return token === null ? null : `${state.auth.session?.tokenType ?? 'Bearer'} ${token}`;
+};
+
+/** The refresh token, or `null`. */
+export const selectRefreshToken = (state: AuthRootState): string | null => state.auth.session?.refreshToken ?? null;
+
+/** When the access token expires, epoch ms, or `null`. */
+export const selectAuthExpiresAt = (state: AuthRootState): number | null => state.auth.session?.expiresAt ?? null;
+
+/** `'idle'`, `'refreshing'` or `'retrying'`. */
+export const selectRefreshStatus = (state: AuthRootState): RefreshStatus => state.auth.refresh.status;
+
+/** `'signed-out'`, `'restoring'` or `'signed-in'`: render on this the way `RequireAuth` does. */
+export const selectSessionStatus = (state: AuthRootState): SessionStatus => {
+  const { session, restoring } = state.auth;
+  if (session === null) return 'signed-out';
+  return restoring ? 'restoring' : 'signed-in';
+};

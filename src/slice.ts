@@ -1,0 +1,147 @@
+import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import { sessionFromSignIn } from './session';
+import type {
+  AuthSession,
+  AuthState,
+  RefreshFailureReason,
+  SignInParams,
+  SignOutReason,
+} from './types';
+
+/** Names the session and token generation an asynchronous step was started for. */
+export interface SessionRef {
+  sessionId: string;
+  generation: number;
+}
+
+/** Payload of {@link refreshSucceeded}: the new tokens, already validated. */
+export interface RefreshSucceededPayload<U = unknown> extends SessionRef {
+  token: string;
+  tokenType: string;
+  expiresAt: number | null;
+  receivedAt: number;
+  /** Replaces the stored refresh token when present (rotation). */
+  refreshToken?: string;
+  /** Replaces the refresh token's expiry when present. */
+  refreshExpiresAt?: number | null;
+  /** Replaces the user state when present (`null` clears it). */
+  userState?: U | null;
+}
+
+/** Payload of {@link refreshFailed}. */
+export interface RefreshFailedPayload extends SessionRef {
+  reason: RefreshFailureReason;
+  /** When the next attempt is due (epoch ms); ignored for `'rejected'`. */
+  retryAt: number | null;
+}
+
+/** Payload of {@link sessionRestored}: what storage held, already validated, and when it was read. */
+export interface SessionRestoredPayload<U = unknown> {
+  session: AuthSession<U> | null;
+  now: number;
+}
+
+const idleRefresh = { status: 'idle', failures: 0, lastFailure: null, retryAt: null } as const;
+
+const initialState: AuthState = {
+  session: null,
+  tokenExpired: false,
+  restoring: false,
+  refresh: idleRefresh,
+};
+
+function isCurrent(state: AuthState, ref: SessionRef): boolean {
+  return state.session !== null && state.session.id === ref.sessionId && state.session.generation === ref.generation;
+}
+
+function signedOut(): AuthState {
+  return initialState;
+}
+
+/**
+ * The `auth` slice. Reducers are pure: every time they use arrives in a
+ * payload, and results for a session or token generation that is no longer
+ * current are ignored, so a late answer never revives a signed-out user.
+ */
+export const authSlice = /* @__PURE__ */ createSlice({
+  name: 'auth',
+  initialState,
+  reducers: {
+    /**
+     * Start a session. Throws `AuthError` (before anything is dispatched)
+     * for a malformed, opaque-without-expiry or expired token.
+     */
+    signIn: {
+      reducer(_state, action: PayloadAction<AuthSession>) {
+        return { ...initialState, session: action.payload };
+      },
+      prepare(params: SignInParams) {
+        return { payload: sessionFromSignIn(params, Date.now()) };
+      },
+    },
+    /** End the session; storage is cleared by the persistence layer. */
+    signOut: {
+      reducer: signedOut,
+      prepare(reason: SignOutReason = 'user') {
+        return { payload: { reason } };
+      },
+    },
+    /** A refresh call for the given session has started. */
+    refreshStarted(state, action: PayloadAction<SessionRef>) {
+      if (!isCurrent(state, action.payload)) return;
+      state.refresh.status = 'refreshing';
+    },
+    /** New tokens arrived for the given session generation. */
+    refreshSucceeded(state, action: PayloadAction<RefreshSucceededPayload>) {
+      const { payload } = action;
+      const session = state.session;
+      if (session === null || !isCurrent(state, payload)) return;
+      state.session = {
+        ...session,
+        generation: session.generation + 1,
+        token: payload.token,
+        tokenType: payload.tokenType,
+        expiresAt: payload.expiresAt,
+        receivedAt: payload.receivedAt,
+        refreshToken: payload.refreshToken ?? session.refreshToken,
+        refreshExpiresAt:
+          payload.refreshExpiresAt !== undefined ? payload.refreshExpiresAt : session.refreshExpiresAt,
+        userState: payload.userState !== undefined ? payload.userState : session.userState,
+      };
+      state.tokenExpired = false;
+      state.restoring = false;
+      state.refresh = idleRefresh;
+    },
+    /** A refresh failed. `'rejected'` ends the session; anything else schedules a retry. */
+    refreshFailed(state, action: PayloadAction<RefreshFailedPayload>) {
+      const { payload } = action;
+      if (!isCurrent(state, payload)) return;
+      if (payload.reason === 'rejected') return signedOut();
+      state.restoring = false;
+      state.refresh = {
+        status: 'retrying',
+        failures: state.refresh.failures + 1,
+        lastFailure: payload.reason,
+        retryAt: payload.retryAt,
+      };
+    },
+    /** The access token's expiry passed without a replacement: stop sending it. */
+    tokenExpired(state, action: PayloadAction<SessionRef>) {
+      if (!isCurrent(state, action.payload)) return;
+      state.tokenExpired = true;
+    },
+    /** What storage held at startup, validated. Never overrides a session started meanwhile. */
+    sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
+      const { session, now } = action.payload;
+      if (state.session !== null || session === null) return;
+      if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= now) return;
+      const expired = session.expiresAt !== null && session.expiresAt <= now;
+      if (expired && session.refreshToken === null) return;
+      return { ...initialState, session, tokenExpired: expired, restoring: expired };
+    },
+  },
+});
+
+export const authReducer = authSlice.reducer;
+export const { signIn, signOut, refreshStarted, refreshSucceeded, refreshFailed, tokenExpired, sessionRestored } =
+  authSlice.actions;

@@ -1,0 +1,94 @@
+/**
+ * The durable part of a signed-in session: what is persisted, nothing else.
+ * Expiries and arrival times are local epoch milliseconds.
+ */
+export interface AuthSession<U = unknown> {
+  /** Random, non-secret id minted at sign-in; a result for another id is ignored. */
+  id: string;
+  /** Counts token replacements within this session; stale work for an older generation is ignored. */
+  generation: number;
+  /** The access token. */
+  token: string;
+  /** Scheme for the `Authorization` header, `'Bearer'` unless told otherwise. */
+  tokenType: string;
+  /** When the access token expires, or `null` when unknown (opaque token refreshed by interval). */
+  expiresAt: number | null;
+  /** Local time the current access token arrived; the interval and the margin count from it. */
+  receivedAt: number;
+  refreshToken: string | null;
+  /** When the refresh token expires, or `null` when unknown. */
+  refreshExpiresAt: number | null;
+  userState: U | null;
+}
+
+/** Why a refresh attempt failed. Only `'rejected'` ends the session. */
+export type RefreshFailureReason = 'rejected' | 'network' | 'timeout' | 'invalid-response';
+
+/**
+ * Where the refresh machinery is:
+ * `'idle'` (nothing in flight), `'refreshing'` (a call is in flight),
+ * `'retrying'` (the last call failed transiently; another is scheduled at `retryAt`).
+ */
+export type RefreshStatus = 'idle' | 'refreshing' | 'retrying';
+
+/**
+ * What the app should render: `'signed-out'`, `'restoring'` (a stored session
+ * whose access token expired is being refreshed; show a loading state, not a
+ * login page) or `'signed-in'`.
+ */
+export type SessionStatus = 'signed-out' | 'restoring' | 'signed-in';
+
+/** Why a session ended, carried by `signOut`. */
+export type SignOutReason = 'user' | 'rejected' | 'expired';
+
+/** The transient refresh bookkeeping. Never persisted. */
+export interface RefreshState {
+  status: RefreshStatus;
+  /** Consecutive transient failures; resets on success. */
+  failures: number;
+  lastFailure: RefreshFailureReason | null;
+  /** When the next retry is due (epoch ms) while `status` is `'retrying'`. */
+  retryAt: number | null;
+}
+
+/** The `auth` slice. Only `session` is persisted. */
+export interface AuthState<U = unknown> {
+  session: AuthSession<U> | null;
+  /** The access token's expiry has passed and no new one has arrived yet. */
+  tokenExpired: boolean;
+  /** Restored with an expired access token; waiting for the first refresh outcome. */
+  restoring: boolean;
+  refresh: RefreshState;
+}
+
+/** A root state with the auth slice mounted at `auth`. */
+export interface AuthRootState<U = unknown> {
+  auth: AuthState<U>;
+}
+
+/**
+ * The result of `dispatch(refreshNow())`: serializable, never rejects.
+ * Besides the failure reasons, `'signed-out'` means there was (or no longer is)
+ * a session, and `'unavailable'` that the session cannot be refreshed
+ * (no refresh token, no `refreshApiCallback`, or an expired refresh token).
+ */
+export type RefreshOutcome =
+  | { ok: true }
+  | { ok: false; reason: RefreshFailureReason | 'signed-out' | 'unavailable' };
+
+/** React Auth Kit's sign-in payload. */
+export interface SignInParams<U = unknown> {
+  auth: {
+    /** A JWT, or an opaque token when `expiresIn` is given. */
+    token: string;
+    /** Header scheme; defaults to `'Bearer'`. */
+    type?: string;
+    /** Seconds the access token lives; overrides the JWT's `exp`. Required for opaque tokens. */
+    expiresIn?: number;
+  };
+  /** The refresh token, if the server issued one. */
+  refresh?: string | null;
+  /** Seconds the refresh token lives; otherwise read from its `exp` when it is a JWT. */
+  refreshExpiresIn?: number;
+  userState?: U | null;
+}

@@ -1,0 +1,117 @@
+import {
+  combineReducers,
+  configureStore,
+  type DevToolsEnhancerOptions,
+  type Middleware,
+  type Reducer,
+  type ReducersMapObject,
+  type StoreEnhancer,
+  type StateFromReducersMapObject,
+  type ThunkMiddleware,
+  type Tuple,
+  type UnknownAction,
+} from '@reduxjs/toolkit';
+import { persistReducer, persistStore, type Persistor } from 'redux-persist';
+import {
+  authDevToolsOptions,
+  authPersistConfig,
+  authReducer,
+  createAuthListener,
+  createAuthStorage,
+  DEFAULT_AUTH_NAME,
+  PERSIST_ACTIONS,
+  type AuthDispatchExtension,
+  type AuthListener,
+  type AuthListenerOptions,
+  type AuthPersistOptions,
+  type PersistedAuthState,
+  type AuthRootState,
+  type RefreshOptions,
+} from '../src/index';
+
+/** The root state of a store from {@link createAuthStore}: your slices and the persisted `auth`. */
+export type AuthStoreState<U = unknown, R extends ReducersMapObject = {}> = StateFromReducersMapObject<R> & {
+  auth: PersistedAuthState<U>;
+};
+
+type AuthStoreMiddleware<S> = Tuple<
+  [ThunkMiddleware<S>, Middleware<AuthDispatchExtension, AuthRootState>, ...Middleware[]]
+>;
+
+/**
+ * Options for {@link createAuthStore}: React Auth Kit's `createStore` options,
+ * plus what a `configureStore` user expects.
+ */
+export interface CreateAuthStoreOptions<U, R extends ReducersMapObject = {}> extends AuthPersistOptions {
+  /** From `createRefresh`; without it a session ends when its access token expires. */
+  refresh?: RefreshOptions<U>;
+  /** Your slices, combined beside `auth`. */
+  reducer?: R;
+  /** Extra middleware, appended after the auth middleware. */
+  middleware?: Middleware[];
+  /**
+   * `false` to turn Redux DevTools off, or options merged over
+   * `authDevToolsOptions` (token redaction stays on). Default on.
+   */
+  devTools?: boolean | DevToolsEnhancerOptions;
+  /** Initial state of your slices (the auth slice comes from storage). */
+  preloadedState?: Partial<StateFromReducersMapObject<R>>;
+  /** Fine-tuning of the refresh listener: wake-ups, wall-clock check, jitter, logger. */
+  listener?: Omit<AuthListenerOptions<U>, 'refresh' | 'authName' | 'storage'>;
+}
+
+/**
+ * One call for a persisted, self-refreshing store: `configureStore` with the
+ * persisted auth reducer at `auth`, your reducers beside it, the auth
+ * middleware, redux-persist's serializable-check exceptions and token
+ * redaction in DevTools. Returns the store, its `persistor` and the listener
+ * (call `auth.dispose()` when tearing the store down).
+ *
+ * @example
+ * ```ts
+ * const { store, persistor } = createAuthStore<User>({
+ *   authName: '_auth',
+ *   authType: 'cookie',
+ *   refresh: createRefresh({ interval: 10, refreshApiCallback }),
+ *   reducer: { todos: todosReducer },
+ * });
+ * ```
+ */
+export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
+  options: CreateAuthStoreOptions<U, R> = {},
+) {
+  const authName = options.authName ?? DEFAULT_AUTH_NAME;
+  const storage = createAuthStorage(options);
+  const auth: AuthListener = createAuthListener<U>({
+    ...options.listener,
+    ...(options.refresh !== undefined && { refresh: options.refresh }),
+    authName,
+    storage,
+  });
+  const persisted = persistReducer(authPersistConfig({ ...options, authName, storage }), authReducer);
+  type S = AuthStoreState<U, R>;
+  const reducer = combineReducers({ ...options.reducer, auth: persisted }) as unknown as Reducer<
+    S,
+    UnknownAction,
+    Partial<S>
+  >;
+  const devTools =
+    options.devTools === false
+      ? false
+      : { ...authDevToolsOptions, ...(typeof options.devTools === 'object' ? options.devTools : {}) };
+  const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Tuple<[StoreEnhancer]>, Partial<S>>({
+    reducer,
+    ...(options.preloadedState !== undefined && { preloadedState: options.preloadedState as Partial<S> }),
+    middleware: (getDefaultMiddleware) =>
+      getDefaultMiddleware({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).concat(
+        auth.middleware,
+        ...(options.middleware ?? []),
+      ) as unknown as AuthStoreMiddleware<S>,
+    devTools,
+  });
+  const persistor: Persistor = persistStore(store);
+  return { store, persistor, auth };
+}
+
+/** The store `createAuthStore` builds. */
+export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = ReturnType<typeof createAuthStore<U, R>>['store'];

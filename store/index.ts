@@ -1,0 +1,1 @@
+export { createAuthStore, type AuthStore, type CreateAuthStoreOptions } from './createAuthStore';

@@ -1,0 +1,37 @@
+import { createAuthStore, type CreateAuthStoreOptions } from 'redux-auth-kit/store';
+import { afterEach } from 'vitest';
+
+const disposers: Array<() => void> = [];
+afterEach(() => {
+  while (disposers.length > 0) disposers.pop()!();
+});
+
+let names = 0;
+/** A fresh authName per store family, so nothing leaks between tests. */
+export const uniqueAuthName = (): string => `_auth_test_${++names}`;
+
+/**
+ * `createAuthStore` with wake-ups off and the listener disposed after the test.
+ * Waits for rehydration before returning.
+ */
+export async function makeStore<U = unknown>(options: CreateAuthStoreOptions<U> = {}) {
+  const made = createAuthStore<U>({
+    ...options,
+    listener: { wake: false, logger: { error: () => {}, warn: () => {} }, ...options.listener },
+  });
+  disposers.push(() => {
+    made.auth.dispose();
+    made.persistor.pause();
+  });
+  await waitForRehydrate(made.persistor);
+  return made;
+}
+
+async function waitForRehydrate(persistor: { getState: () => { bootstrapped: boolean } }): Promise<void> {
+  // Rehydration settles over a few promise ticks (and timer ticks under fake timers).
+  for (let i = 0; i < 50 && !persistor.getState().bootstrapped; i += 1) {
+    await Promise.resolve();
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+  }
+  if (!persistor.getState().bootstrapped) throw new Error('store did not rehydrate');
+}
