@@ -27,7 +27,10 @@ export interface CookieStorageOptions {
    * `null` for a session cookie. Without it every cookie is a session cookie.
    */
   expiresAt?: (value: string) => number | null;
-  /** Max number of cookies one value may be split into. Default 12. */
+  /**
+   * Max number of cookies one value may be split into. Default 4: every request to the
+   * cookie's path carries them all, and servers commonly refuse request headers over 8-16 kB.
+   */
   maxChunks?: number;
 }
 
@@ -45,6 +48,10 @@ const HEADER = /^chunks:([1-9]\d*)$/;
 const CHUNK_INDEX = /^(?:0|[1-9]\d*)$/;
 
 const byteLength = (s: string): number => new TextEncoder().encode(s).length;
+
+/** UTF-8 bytes of `s` as js-cookie writes it (plain URI-encoding is a safe upper bound). */
+const encodedBytes = (s: string, name: string): number =>
+  byteLength(Cookies.converter.write?.(s, name) ?? encodeURIComponent(s));
 
 /** Bytes of the name as js-cookie writes it: URI-encoded, with `(` `)` escaped to `%28` `%29`. */
 const nameBytes = (name: string): number =>
@@ -66,7 +73,7 @@ function split(key: string, value: string): string[] {
   for (const ch of value) {
     let w = width.get(ch);
     if (w === undefined) {
-      w = byteLength(Cookies.converter.write(ch, key));
+      w = encodedBytes(ch, key);
       width.set(ch, w);
     }
     if (used + w > budget && end > start) {
@@ -91,7 +98,7 @@ function split(key: string, value: string): string[] {
  * `maxChunks` that is not a positive integer.
  */
 export function createCookieStorage(options: CookieStorageOptions = {}): AuthStorage {
-  const { domain, secure, sameSite = 'Lax', path = '/', expiresAt, maxChunks = 12 } = options;
+  const { domain, secure, sameSite = 'Lax', path = '/', expiresAt, maxChunks = 4 } = options;
   if (sameSite === 'None' && secure === false) {
     throw new AuthError('invalid-option', 'createCookieStorage: sameSite "None" requires secure cookies');
   }
@@ -105,7 +112,9 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
       path,
       sameSite,
       domain,
-      secure: secure ?? (sameSite === 'None' || (typeof location !== 'undefined' && location.protocol === 'https:')),
+      secure:
+        secure ??
+        (sameSite === 'None' || (typeof location !== 'undefined' && location.protocol === 'https:')),
       expires: at === null || !Number.isFinite(at) ? undefined : new Date(at),
     };
   };
@@ -143,7 +152,7 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
 
     async setItem(key, value) {
       if (typeof document === 'undefined') return;
-      const encoded = byteLength(Cookies.converter.write(value, key));
+      const encoded = encodedBytes(value, key);
       const single = !value.startsWith(HEADER_PREFIX) && nameBytes(key) + encoded <= MAX_COOKIE_BYTES;
       const chunks = single ? [] : split(key, value);
       if (chunks.length > maxChunks) {

@@ -206,7 +206,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       return;
     }
     if (wallClock === null && config.wallClockCheckMs > 0) {
-      wallClock = setInterval(() => onWake('visible'), config.wallClockCheckMs);
+      wallClock = setInterval(() => onWake('clock'), config.wallClockCheckMs);
     }
     if (unsubscribeWake === null && config.wake !== false) unsubscribeWake = config.wake(onWake);
   }
@@ -215,7 +215,11 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   function abandonStale(): void {
     if (inflight === null) return;
     const { session } = auth();
-    if (session === null || session.id !== inflight.ref.sessionId) abort(inflight, 'signed-out');
+    if (session === null || session.id !== inflight.ref.sessionId) {
+      abort(inflight, 'signed-out');
+      // A refresh for the new session must not join the abandoned one while it unwinds.
+      inflight = null;
+    }
   }
 
   function dispose(): void {

@@ -1,5 +1,5 @@
-/** Why the scheduler was woken outside its timer. */
-export type WakeReason = 'visible' | 'online' | 'focus';
+/** Why the scheduler was woken outside its timer (`'clock'` is the periodic wall-clock check). */
+export type WakeReason = 'visible' | 'online' | 'focus' | 'clock';
 
 /**
  * Tells the scheduler when the page may have slept or come back online.

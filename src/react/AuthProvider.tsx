@@ -1,0 +1,48 @@
+import type { Store } from '@reduxjs/toolkit';
+import type { ReactNode } from 'react';
+import { Provider } from 'react-redux';
+import type { Persistor } from 'redux-persist';
+import type { AuthRootState } from '../types';
+import { useRehydrated } from './useRehydrated';
+
+/** Props of {@link AuthProvider}. */
+export interface AuthProviderProps<S extends AuthRootState = AuthRootState> {
+  /** A store with the auth slice at `auth`, such as the one `createAuthStore` returns. */
+  store: Store<S>;
+  /**
+   * redux-persist's persistor for `store`. When given, `loading` is rendered
+   * until the stored session has been read and validated, so the app never
+   * sees a signed-out state that is only "not read yet".
+   */
+  persistor?: Persistor | undefined;
+  /** Rendered while the persistor rehydrates (and in server markup). Default `null`. */
+  loading?: ReactNode;
+  children?: ReactNode;
+}
+
+/**
+ * Makes `store` available to the auth hooks (a react-redux `Provider`) and,
+ * with a `persistor`, holds the app back until redux-persist has rehydrated
+ * the session. Imports and renders on a server without touching `window`;
+ * there, with a persistor, it renders `loading`.
+ *
+ * @example
+ * ```tsx
+ * const { store, persistor } = createAuthStore<User>({ authName: '_auth', authType: 'cookie', refresh });
+ *
+ * createRoot(root).render(
+ *   <AuthProvider store={store} persistor={persistor} loading={<Spinner />}>
+ *     <App />
+ *   </AuthProvider>,
+ * );
+ * ```
+ */
+export function AuthProvider<S extends AuthRootState>({
+  store,
+  persistor,
+  loading = null,
+  children,
+}: AuthProviderProps<S>): ReactNode {
+  const rehydrated = useRehydrated(persistor);
+  return <Provider store={store}>{rehydrated ? children : loading}</Provider>;
+}

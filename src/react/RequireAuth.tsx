@@ -1,0 +1,36 @@
+import type { ReactNode } from 'react';
+import { useSessionStatus } from './sessionHooks';
+
+/** Props of {@link RequireAuth}. */
+export interface RequireAuthProps {
+  /** Rendered when signed out: a login page, or your router's redirect. */
+  fallback: ReactNode;
+  /** Rendered while a stored session is being restored (its first refresh is in flight). Default `null`. */
+  loading?: ReactNode;
+  /** Rendered when signed in. */
+  children?: ReactNode;
+}
+
+/**
+ * Renders `children` when signed in, `fallback` when signed out and `loading`
+ * while a stored session with an expired access token is being restored, so a
+ * reload never flashes the login page. Router-agnostic: pass a redirect
+ * element as `fallback`.
+ *
+ * @example
+ * ```tsx
+ * <Route
+ *   path="/account"
+ *   element={
+ *     <RequireAuth fallback={<Navigate to="/login" replace />} loading={<Spinner />}>
+ *       <Account />
+ *     </RequireAuth>
+ *   }
+ * />
+ * ```
+ */
+export function RequireAuth({ fallback, loading = null, children }: RequireAuthProps): ReactNode {
+  const status = useSessionStatus();
+  if (status === 'restoring') return loading;
+  return status === 'signed-in' ? children : fallback;
+}

@@ -1,0 +1,93 @@
+import type { Dispatch, UnknownAction } from '@reduxjs/toolkit';
+import { useCallback } from 'react';
+import { useDispatch } from 'react-redux';
+import { refreshNow } from '../actions';
+import type { AuthDispatchExtension } from '../refresh/listener';
+import { signIn, signOut } from '../slice';
+import type { RefreshOutcome, SignInParams } from '../types';
+
+/** A store's `dispatch` with the auth middleware installed. */
+type AuthDispatch = Dispatch<UnknownAction> & AuthDispatchExtension;
+
+const withoutMiddleware: RefreshOutcome = { ok: false, reason: 'unavailable' };
+
+const isPromiseLike = (value: unknown): value is PromiseLike<RefreshOutcome> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/**
+ * Returns a function that starts a session: React Auth Kit's `signIn` payload.
+ * A malformed, opaque-without-`expiresIn` or already-expired token makes it
+ * throw an `AuthError` synchronously, before anything is dispatched, so a form
+ * can catch it and show why; the state is untouched.
+ *
+ * @example
+ * ```tsx
+ * function LoginForm() {
+ *   const signIn = useSignIn<User>();
+ *   const [error, setError] = useState<string | null>(null);
+ *   const onSubmit = async (credentials: Credentials) => {
+ *     const { token, refreshToken, user } = await login(credentials);
+ *     try {
+ *       signIn({ auth: { token }, refresh: refreshToken, userState: user });
+ *     } catch (e) {
+ *       if (e instanceof AuthError) setError(e.code);
+ *       else throw e;
+ *     }
+ *   };
+ *   // …
+ * }
+ * ```
+ */
+export function useSignIn<U = unknown>(): (params: SignInParams<U>) => void {
+  const dispatch = useDispatch();
+  return useCallback(
+    (params: SignInParams<U>): void => {
+      dispatch(signIn(params));
+    },
+    [dispatch],
+  );
+}
+
+/**
+ * Returns a function that ends the session and clears it from storage. It
+ * takes no arguments, so it can be passed straight to `onClick`.
+ *
+ * @example
+ * ```tsx
+ * const signOut = useSignOut();
+ * return <button onClick={signOut}>Sign out</button>;
+ * ```
+ */
+export function useSignOut(): () => void {
+  const dispatch = useDispatch();
+  return useCallback((): void => {
+    dispatch(signOut());
+  }, [dispatch]);
+}
+
+/**
+ * Returns a function that refreshes the tokens now, joining a refresh already
+ * in flight, and resolves with the serializable outcome (it never rejects).
+ *
+ * Needs the auth middleware in the store (`createAuthStore`, or
+ * `createAuthListener().middleware`). With the listeners added to an app's
+ * own listener middleware instead, the refresh still starts but the promise
+ * resolves `{ ok: false, reason: 'unavailable' }`: use `AuthListener.refresh`
+ * there for the outcome.
+ *
+ * @example
+ * ```tsx
+ * const refreshNow = useRefreshNow();
+ * const retry = async () => {
+ *   const outcome = await refreshNow();
+ *   if (!outcome.ok) setMessage(`Could not refresh: ${outcome.reason}`);
+ * };
+ * ```
+ */
+export function useRefreshNow(): () => Promise<RefreshOutcome> {
+  const dispatch = useDispatch<AuthDispatch>();
+  return useCallback((): Promise<RefreshOutcome> => {
+    const result: unknown = dispatch(refreshNow());
+    return Promise.resolve(isPromiseLike(result) ? result : withoutMiddleware);
+  }, [dispatch]);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import type { AuthSession, AuthState } from 'redux-auth-kit';
+import { backoffDelay, dueSteps, nextWakeAt, refreshDueAt } from '../src/refresh/schedule';
+
+const T0 = 1_000_000;
+
+function session(overrides: Partial<AuthSession> = {}): AuthSession {
+  return {
+    id: 's1',
+    generation: 0,
+    token: 'a.b.c',
+    tokenType: 'Bearer',
+    expiresAt: T0 + 600_000,
+    receivedAt: T0,
+    refreshToken: 'r',
+    refreshExpiresAt: T0 + 3_600_000,
+    userState: null,
+    ...overrides,
+  };
+}
+
+function state(s: AuthSession | null, refresh: Partial<AuthState['refresh']> = {}, tokenExpired = false): AuthState {
+  return {
+    session: s,
+    tokenExpired,
+    restoring: false,
+    refresh: { status: 'idle', failures: 0, lastFailure: null, retryAt: null, ...refresh },
+  };
+}
+
+const policy = { canRefresh: true, intervalMs: null, marginMs: 60_000 };
+
+describe('refreshDueAt', () => {
+  test('a ten-minute token is due one margin before expiry', () => {
+    expect(refreshDueAt(session(), policy)).toBe(T0 + 540_000);
+  });
+
+  test('the margin is capped at half the lifetime of a short token', () => {
+    expect(refreshDueAt(session({ expiresAt: T0 + 10_000 }), policy)).toBe(T0 + 5_000);
+  });
+
+  test('an interval earlier than expiry wins', () => {
+    expect(refreshDueAt(session(), { ...policy, intervalMs: 10_000 })).toBe(T0 + 10_000);
+  });
+
+  test('an opaque token with unknown expiry is due by interval alone', () => {
+    expect(refreshDueAt(session({ expiresAt: null }), { ...policy, intervalMs: 30_000 })).toBe(T0 + 30_000);
+    expect(refreshDueAt(session({ expiresAt: null }), policy)).toBeNull();
+  });
+});
+
+describe('nextWakeAt and dueSteps', () => {
+  test('nothing is due for a signed-out state', () => {
+    expect(nextWakeAt(state(null), policy)).toBeNull();
+    expect(dueSteps(state(null), policy, T0 + 1e9)).toEqual([]);
+  });
+
+  test('the next wake is the refresh, and it is due exactly then', () => {
+    const s = state(session());
+    expect(nextWakeAt(s, policy)).toBe(T0 + 540_000);
+    expect(dueSteps(s, policy, T0 + 539_999)).toEqual([]);
+    expect(dueSteps(s, policy, T0 + 540_000)).toEqual(['refresh']);
+  });
+
+  test('while a refresh is in flight only expiry and the end of the session are waited for', () => {
+    const s = state(session(), { status: 'refreshing' });
+    expect(nextWakeAt(s, policy)).toBe(T0 + 600_000);
+    expect(dueSteps(s, policy, T0 + 600_000)).toEqual(['expire']);
+  });
+
+  test('after a transient failure the retry time is what is due', () => {
+    const s = state(session(), { status: 'retrying', failures: 1, retryAt: T0 + 545_000 });
+    expect(nextWakeAt(s, policy)).toBe(T0 + 545_000);
+    expect(dueSteps(s, policy, T0 + 700_000)).toEqual(['expire', 'refresh']);
+  });
+
+  test('an expired refresh token ends the session and nothing else happens', () => {
+    const s = state(session({ refreshExpiresAt: T0 + 100 }));
+    expect(nextWakeAt(s, policy)).toBe(T0 + 100);
+    expect(dueSteps(s, policy, T0 + 100)).toEqual(['end']);
+  });
+
+  test('a session that cannot be refreshed ends when its access token expires', () => {
+    const s = state(session({ refreshToken: null, refreshExpiresAt: null }));
+    expect(nextWakeAt(s, policy)).toBe(T0 + 600_000);
+    expect(dueSteps(s, { ...policy, canRefresh: false }, T0 + 600_000)).toEqual(['end']);
+  });
+});
+
+describe('backoffDelay', () => {
+  test('doubles per failure, is capped, and jitters into the upper half', () => {
+    expect(backoffDelay(0, 2_000, 60_000, 1)).toBe(2_000);
+    expect(backoffDelay(0, 2_000, 60_000, 0)).toBe(1_000);
+    expect(backoffDelay(3, 2_000, 60_000, 1)).toBe(16_000);
+    expect(backoffDelay(10, 2_000, 60_000, 1)).toBe(60_000);
+    expect(backoffDelay(1_000, 2_000, 60_000, 0.5)).toBe(45_000);
+  });
+});
