@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^redux-auth-kit\/store$/, replacement: here('./store/index.ts') },
       { find: /^redux-auth-kit\/react$/, replacement: here('./src/react/index.ts') },
+      { find: /^redux-auth-kit\/query$/, replacement: here('./src/query/index.ts') },
       { find: /^redux-auth-kit$/, replacement: here('./src/index.ts') },
     ],
   },

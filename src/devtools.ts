@@ -3,15 +3,18 @@ import type { Action, DevToolsEnhancerOptions } from '@reduxjs/toolkit';
 /** What a redacted token reads as in DevTools. */
 export const REDACTED = '[redacted]';
 
-// Keys that hold tokens in our state, actions and callback shapes.
+// Keys that hold tokens in our state, actions and callback shapes: redacted whatever their value looks like.
 const SECRET_KEYS = new Set(['token', 'refreshToken', 'authToken', 'newAuthToken', 'newRefreshToken', 'refresh']);
-// Any JWT-shaped string is a secret wherever it sits (an app's own slice, an error payload).
-const JWT_SHAPE = /^[\w-]{2,}\.[\w-]{2,}\.[\w-]*$/;
+// A JWT's header is base64url JSON, so it always starts with `eyJ`: find one anywhere in a string
+// ("Bearer eyJ…", an error message) without mistaking "api.example.com" for a token.
+const JWT_ANYWHERE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 
-const isSecret = (key: string, value: string): boolean => SECRET_KEYS.has(key) || JWT_SHAPE.test(value);
+function redactString(key: string, value: string): string {
+  return SECRET_KEYS.has(key) ? REDACTED : value.replace(JWT_ANYWHERE, REDACTED);
+}
 
 function redact(value: unknown, key: string, depth: number): unknown {
-  if (typeof value === 'string') return isSecret(key, value) ? REDACTED : value;
+  if (typeof value === 'string') return redactString(key, value);
   if (typeof value !== 'object' || value === null || depth > 32) return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, '', depth + 1));
   const out: Record<string, unknown> = {};
@@ -24,6 +27,10 @@ export function redactTokens<T>(value: T): T {
   return redact(value, '', 0) as T;
 }
 
+type Replacer = (key: string, value: unknown) => unknown;
+
+const redactingReplacer: Replacer = (key, value) => (typeof value === 'string' ? redactString(key, value) : value);
+
 /**
  * Options for `configureStore({ devTools })` that keep tokens out of Redux
  * DevTools: actions and states are sanitized before display, and the
@@ -31,14 +38,31 @@ export function redactTokens<T>(value: T): T {
  *
  * @example
  * ```ts
- * configureStore({ reducer, devTools: { ...authDevToolsOptions, name: 'my app' } });
+ * configureStore({ reducer, devTools: withAuthRedaction({ name: 'my app' }) });
  * ```
  */
 export const authDevToolsOptions = {
   actionSanitizer: <A extends Action>(action: A): A => redactTokens(action),
   stateSanitizer: <S>(state: S): S => redactTokens(state),
-  serialize: {
-    replacer: (key: string, value: unknown): unknown =>
-      typeof value === 'string' && isSecret(key, value) ? REDACTED : value,
-  },
+  serialize: { replacer: redactingReplacer },
 } satisfies DevToolsEnhancerOptions;
+
+/**
+ * Your DevTools options with token redaction applied on top: your own
+ * sanitizers and replacer still run, and their output is redacted.
+ */
+export function withAuthRedaction(options: DevToolsEnhancerOptions = {}): DevToolsEnhancerOptions {
+  const { actionSanitizer, stateSanitizer, serialize } = options;
+  const own = typeof serialize === 'object' ? serialize : {};
+  const ownReplacer = own.replacer;
+  return {
+    ...options,
+    actionSanitizer: <A extends Action>(action: A, id: number): A =>
+      redactTokens(actionSanitizer ? actionSanitizer(action, id) : action),
+    stateSanitizer: <S>(state: S, index: number): S => redactTokens(stateSanitizer ? stateSanitizer(state, index) : state),
+    serialize: {
+      ...own,
+      replacer: (key: string, value: unknown) => redactingReplacer(key, ownReplacer ? ownReplacer(key, value) : value),
+    },
+  };
+}

@@ -63,5 +63,5 @@ export {
 } from './persist/persistAuthReducer';
 export { createLocalStorage, type AuthStorage } from './persist/storage';
 export { createCookieStorage, type CookieSameSite, type CookieStorageOptions } from './persist/cookieStorage';
-export { authDevToolsOptions, redactTokens, REDACTED } from './devtools';
+export { authDevToolsOptions, redactTokens, REDACTED, withAuthRedaction } from './devtools';
 export { PERSIST_ACTIONS } from './persist/actions';

@@ -91,12 +91,21 @@ export function expiryOf(input: ExpiryInput): number | null {
 
 /**
  * Expiry of a refresh token: from `expiresIn` when given, else from its `exp`
- * when it happens to be a JWT, else unknown (`null`). Never throws on opaque tokens.
+ * when it happens to be a JWT, else unknown (`null`). Throws only for a JWT whose
+ * `exp` is already past; opaque tokens are accepted as they are.
  */
-export function refreshExpiryOf(token: string, expiresIn: number | undefined, now: number): number | null {
+export function refreshExpiryOf(
+  token: string,
+  expiresIn: number | undefined,
+  now: number,
+  label = 'refresh token',
+): number | null {
   if (expiresIn !== undefined) return now + expiresIn * 1000;
   const claims = decodeClaims(token);
   if (claims === null || typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return null;
+  if (claims.exp * 1000 < now - DEFAULT_CLOCK_SKEW_SECONDS * 1000) {
+    throw new AuthError('token-expired', `The ${label} has already expired.`);
+  }
   if (typeof claims.iat === 'number' && Number.isFinite(claims.iat) && claims.exp > claims.iat) {
     return now + (claims.exp - claims.iat) * 1000;
   }

@@ -6,6 +6,7 @@ import {
   type Reducer,
   type ReducersMapObject,
   type StoreEnhancer,
+  type TSHelpersExtractDispatchExtensions,
   type StateFromReducersMapObject,
   type ThunkMiddleware,
   type Tuple,
@@ -13,13 +14,13 @@ import {
 } from '@reduxjs/toolkit';
 import { persistReducer, persistStore, type Persistor } from 'redux-persist';
 import {
-  authDevToolsOptions,
   authPersistConfig,
   authReducer,
   createAuthListener,
   createAuthStorage,
   DEFAULT_AUTH_NAME,
   PERSIST_ACTIONS,
+  withAuthRedaction,
   type AuthDispatchExtension,
   type AuthListener,
   type AuthListenerOptions,
@@ -34,8 +35,9 @@ export type AuthStoreState<U = unknown, R extends ReducersMapObject = {}> = Stat
   auth: PersistedAuthState<U>;
 };
 
+// The auth middleware comes first so its `dispatch(refreshNow())` overload wins over thunk's.
 type AuthStoreMiddleware<S> = Tuple<
-  [ThunkMiddleware<S>, Middleware<AuthDispatchExtension, AuthRootState>, ...Middleware[]]
+  [Middleware<AuthDispatchExtension, AuthRootState>, ThunkMiddleware<S>, ...Middleware[]]
 >;
 
 /**
@@ -98,15 +100,17 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
   const devTools =
     options.devTools === false
       ? false
-      : { ...authDevToolsOptions, ...(typeof options.devTools === 'object' ? options.devTools : {}) };
-  const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Tuple<[StoreEnhancer]>, Partial<S>>({
+      : withAuthRedaction(typeof options.devTools === 'object' ? options.devTools : {});
+  type Enhancers = Tuple<
+    [StoreEnhancer<{ dispatch: TSHelpersExtractDispatchExtensions<AuthStoreMiddleware<S>> }>, StoreEnhancer]
+  >;
+  const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Enhancers, Partial<S>>({
     reducer,
     ...(options.preloadedState !== undefined && { preloadedState: options.preloadedState as Partial<S> }),
     middleware: (getDefaultMiddleware) =>
-      getDefaultMiddleware({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).concat(
-        auth.middleware,
-        ...(options.middleware ?? []),
-      ) as unknown as AuthStoreMiddleware<S>,
+      getDefaultMiddleware({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } })
+        .prepend(auth.middleware)
+        .concat(...(options.middleware ?? [])) as unknown as AuthStoreMiddleware<S>,
     devTools,
   });
   const persistor: Persistor = persistStore(store);

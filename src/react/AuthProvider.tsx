@@ -1,5 +1,5 @@
 import type { Store } from '@reduxjs/toolkit';
-import type { ReactNode } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { Provider } from 'react-redux';
 import type { Persistor } from 'redux-persist';
 import type { AuthRootState } from '../types';
@@ -42,7 +42,7 @@ export function AuthProvider<S extends AuthRootState>({
   persistor,
   loading = null,
   children,
-}: AuthProviderProps<S>): ReactNode {
+}: AuthProviderProps<S>): ReactElement {
   const rehydrated = useRehydrated(persistor);
   return <Provider store={store}>{rehydrated ? children : loading}</Provider>;
 }

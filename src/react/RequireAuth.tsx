@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { useSessionStatus } from './sessionHooks';
 
 /** Props of {@link RequireAuth}. */
@@ -29,8 +29,8 @@ export interface RequireAuthProps {
  * />
  * ```
  */
-export function RequireAuth({ fallback, loading = null, children }: RequireAuthProps): ReactNode {
+export function RequireAuth({ fallback, loading = null, children }: RequireAuthProps): ReactElement {
   const status = useSessionStatus();
-  if (status === 'restoring') return loading;
-  return status === 'signed-in' ? children : fallback;
+  // A fragment, not a bare ReactNode, so the component type-checks as JSX with older @types/react 18 too.
+  return <>{status === 'restoring' ? loading : status === 'signed-in' ? children : fallback}</>;
 }

@@ -18,6 +18,9 @@ export function useRehydrated(persistor: Persistor | undefined): boolean {
     (onChange: () => void): (() => void) => (persistor === undefined ? noop : persistor.subscribe(onChange)),
     [persistor],
   );
-  const getSnapshot = useCallback((): boolean => persistor === undefined || persistor.getState().bootstrapped, [persistor]);
+  const getSnapshot = useCallback(
+    (): boolean => persistor === undefined || persistor.getState().bootstrapped,
+    [persistor],
+  );
   return useSyncExternalStore(subscribe, getSnapshot, persistor === undefined ? yes : no);
 }

@@ -1,4 +1,4 @@
-import type { Dispatch } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   refreshFailed,
   refreshStarted,
@@ -29,7 +29,7 @@ export interface EngineConfig<U> {
 
 export interface StoreAccess {
   getState: () => unknown;
-  dispatch: Dispatch;
+  dispatch: (action: UnknownAction) => unknown;
 }
 
 /** A moment the scheduler waits for, and the session generation it waits on behalf of. */

@@ -1,11 +1,4 @@
-import {
-  createListenerMiddleware,
-  type Dispatch,
-  type ListenerEffectAPI,
-  type Middleware,
-  type TypedStartListening,
-  type UnknownAction,
-} from '@reduxjs/toolkit';
+import { createListenerMiddleware, type Middleware, type UnknownAction } from '@reduxjs/toolkit';
 import { REHYDRATE } from 'redux-persist';
 import { refreshNow, type RefreshNowAction } from '../actions';
 import { sessionRestored } from '../slice';
@@ -42,7 +35,22 @@ export interface AuthDispatchExtension {
   (action: RefreshNowAction): Promise<RefreshOutcome>;
 }
 
-type StartListening = TypedStartListening<AuthRootState, Dispatch>;
+/** The part of a listener effect's API the auth listeners use. */
+export interface AuthListenerApi {
+  getState: () => unknown;
+  dispatch: (action: UnknownAction) => unknown;
+  cancelActiveListeners: () => void;
+  delay: (ms: number) => Promise<void>;
+}
+
+/**
+ * What the auth listeners need of RTK's `startListening`: the `startListening`
+ * of any `createListenerMiddleware()` instance fits, typed or not.
+ */
+export type StartListeningLike = (options: {
+  predicate: (action: UnknownAction) => boolean;
+  effect: (action: UnknownAction, api: AuthListenerApi) => void | Promise<void>;
+}) => () => void;
 
 /** What {@link createAuthListener} returns. Use one per store. */
 export interface AuthListener {
@@ -63,7 +71,7 @@ export interface AuthListener {
    * auth.startListening(appListener.startListening);
    * ```
    */
-  startListening: (start: StartListening) => () => void;
+  startListening: (start: StartListeningLike) => () => void;
   /** Refresh now, joining a refresh in flight. Resolves `{ ok: false, reason: 'signed-out' }` before a store is attached. */
   refresh: () => Promise<RefreshOutcome>;
   /** Stops timers, wake-ups and listeners and aborts a call in flight (store teardown, tests). */
@@ -88,7 +96,7 @@ const reschedules = (action: UnknownAction): boolean => action.type.startsWith('
  * const auth = createAuthListener({ refresh, authName: '_auth', storage });
  * const store = configureStore({
  *   reducer: { auth: persistAuthReducer({ authName: '_auth', authType: 'cookie' }) },
- *   middleware: (gDM) => gDM({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).concat(auth.middleware),
+ *   middleware: (gDM) => gDM({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).prepend(auth.middleware),
  * });
  * ```
  */
@@ -119,7 +127,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       onRefreshError: options.onRefreshError,
     }));
 
-  async function schedule(_action: UnknownAction, api: ListenerEffectAPI<AuthRootState, Dispatch>): Promise<void> {
+  async function schedule(_action: UnknownAction, api: AuthListenerApi): Promise<void> {
     // Take-latest: each auth action replaces the previous wait.
     api.cancelActiveListeners();
     const run = engineFor(api);
@@ -139,11 +147,12 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     }
   }
 
-  function restore(action: UnknownAction, api: ListenerEffectAPI<AuthRootState, Dispatch>): void {
-    const { payload, err } = action as UnknownAction & { payload?: { session?: unknown }; err?: unknown };
-    const stored = payload?.session;
+  function restore(action: UnknownAction, api: AuthListenerApi): void {
+    const { payload, err } = action as UnknownAction & { payload?: unknown; err?: unknown };
+    // No payload means nothing was stored; anything else must be the object we write.
+    const stored = typeof payload === 'object' && payload !== null && 'session' in payload ? payload.session : undefined;
     const session = parseStoredSession(stored);
-    const unreadable = err !== undefined || (stored !== undefined && stored !== null && session === null);
+    const unreadable = err !== undefined || (payload !== undefined && session === null);
     api.dispatch(sessionRestored({ session, now: Date.now() }));
     if (unreadable) {
       logger.warn(`[redux-auth-kit] the stored auth state under "${authName}" was unreadable; it was removed.`);
@@ -151,19 +160,19 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     }
   }
 
-  const startListening = (start: StartListening): (() => void) => {
+  const startListening = (start: StartListeningLike): (() => void) => {
     const stops = [
       start({ predicate: reschedules, effect: schedule }),
       start({
         predicate: (action) => action.type === REHYDRATE && (action as { key?: unknown }).key === authName,
         effect: restore,
       }),
-      start({ actionCreator: refreshNow, effect: (_action, api) => void engineFor(api).refresh() }),
+      start({ predicate: refreshNow.match, effect: (_action, api) => void engineFor(api).refresh() }),
     ];
     return () => stops.forEach((stop) => stop());
   };
   // The private instance never sees refreshNow: the middleware below answers it.
-  startListening(listener.startListening as StartListening);
+  startListening(listener.startListening);
 
   const middleware: Middleware<AuthDispatchExtension, AuthRootState> = (api) => {
     const run = engineFor(api);

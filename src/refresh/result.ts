@@ -80,8 +80,13 @@ export function parseRefreshResult<U>(
     receivedAt: now,
   };
   if (typeof newRefresh === 'string') {
+    let refreshExpiresAt: number | null = null;
+    const problem = problemOf(() => {
+      refreshExpiresAt = refreshExpiryOf(newRefresh, refreshExpiresIn as number | undefined, now, 'newRefreshToken');
+    });
+    if (problem !== null) return invalid('newRefreshToken', problem);
     payload.refreshToken = newRefresh;
-    payload.refreshExpiresAt = refreshExpiryOf(newRefresh, refreshExpiresIn as number | undefined, now);
+    payload.refreshExpiresAt = refreshExpiresAt;
   } else if (refreshExpiresIn !== undefined) {
     payload.refreshExpiresAt = now + (refreshExpiresIn as number) * 1000;
   }

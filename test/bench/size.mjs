@@ -25,6 +25,7 @@ const entries = {
   'redux-auth-kit': `export * from './dist/index.js';`,
   'redux-auth-kit/store': `export * from './dist/store.js';`,
   'redux-auth-kit/react': `export * from './dist/react.js';`,
+  'redux-auth-kit/query': `export * from './dist/query.js';`,
 };
 entries['all entry points'] = Object.values(entries).join('\n');
 

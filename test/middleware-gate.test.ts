@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import {
+  configureStore,
+  createListenerMiddleware,
+  type Reducer,
+  type StoreEnhancer,
+  type UnknownAction,
+} from '@reduxjs/toolkit';
+import {
+  authReducer,
+  createAuthListener,
+  createRefresh,
+  refreshNow,
+  signIn,
+  type AuthListener,
+  type AuthRootState,
+  type RefreshApiResult,
+} from 'redux-auth-kit';
+import { jwtFor } from './support/jwt';
+import { uniqueAuthName } from './support/harness';
+
+const listeners: AuthListener[] = [];
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+});
+afterEach(() => {
+  while (listeners.length > 0) listeners.pop()!.dispose();
+  vi.useRealTimers();
+});
+
+const todos: Reducer<number, UnknownAction> = (state = 0, action) =>
+  action.type === 'todos/add' ? state + 1 : state;
+
+function setup(mode: 'gated' | 'ungated' = 'gated') {
+  const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
+    isSuccess: true,
+    newAuthToken: jwtFor(3600),
+  }));
+  const auth = createAuthListener({
+    refresh: createRefresh({ interval: 10, refreshApiCallback }),
+    authName: uniqueAuthName(),
+    wake: false,
+    logger: { error: () => {}, warn: () => {} },
+  });
+  listeners.push(auth);
+  // The control: the same listeners on an app's own (ungated) listener middleware.
+  const appListener = createListenerMiddleware<AuthRootState>();
+  if (mode === 'ungated') auth.startListening(appListener.startListening);
+  // Counts getState calls made through the middleware API: RTK's listener middleware reads the
+  // state for every action it sees, so an ungated middleware would show up here.
+  const reads = { getState: 0 };
+  const countReads: StoreEnhancer = (createStore) => (reducer, preloadedState) => {
+    const inner = createStore(reducer, preloadedState);
+    return {
+      ...inner,
+      getState: () => {
+        reads.getState += 1;
+        return inner.getState();
+      },
+    };
+  };
+  // RTK's dev-only checks time themselves with Date.now(); turn them off so only our middleware is measured.
+  const store = configureStore({
+    reducer: { auth: authReducer, todos },
+    middleware: (gDM) =>
+      gDM({ immutableCheck: false, serializableCheck: false }).concat(
+        mode === 'gated' ? auth.middleware : appListener.middleware,
+      ),
+    enhancers: (getDefaultEnhancers) => getDefaultEnhancers().concat(countReads),
+  });
+  return { store, refreshApiCallback, reads };
+}
+
+describe('the action-type gate', () => {
+  test('unrelated actions never reach the auth listeners while auth actions do', async () => {
+    const { store } = setup();
+    const signInAction = signIn({ auth: { token: jwtFor(3600) }, refresh: 'refresh-1' });
+    const now = vi.spyOn(Date, 'now');
+
+    store.dispatch({ type: 'todos/add' });
+    expect(now).not.toHaveBeenCalled();
+
+    store.dispatch(signInAction);
+    expect(now).toHaveBeenCalled();
+
+    now.mockClear();
+    for (let i = 0; i < 1000; i += 1) store.dispatch({ type: 'todos/add' });
+    expect(now).not.toHaveBeenCalled();
+    expect(store.getState().todos).toBe(1001);
+  });
+
+  test('unrelated actions do not make the auth middleware read the state while auth actions do', () => {
+    const { store, reads } = setup();
+    const signInAction = signIn({ auth: { token: jwtFor(3600) }, refresh: 'refresh-1' });
+
+    reads.getState = 0;
+    for (let i = 0; i < 1000; i += 1) store.dispatch({ type: 'todos/add' });
+    expect(reads.getState).toBe(0);
+
+    store.dispatch(signInAction);
+    expect(reads.getState).toBeGreaterThan(0);
+  });
+
+  test('the same listeners without the gate read the state on every unrelated action, so the probe above can fail', () => {
+    const { store, reads } = setup('ungated');
+    reads.getState = 0;
+    for (let i = 0; i < 1000; i += 1) store.dispatch({ type: 'todos/add' });
+    expect(reads.getState).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('a thousand unrelated dispatches do not move the scheduled refresh', async () => {
+    const { store, refreshApiCallback } = setup();
+    store.dispatch(signIn({ auth: { token: jwtFor(3600) }, refresh: 'refresh-1' }));
+
+    await vi.advanceTimersByTimeAsync(5_000);
+    for (let i = 0; i < 1000; i += 1) store.dispatch({ type: 'todos/add' });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+  });
+
+  test('dispatching refreshNow returns a promise and an unrelated action returns the action itself', async () => {
+    const { store } = setup();
+    store.dispatch(signIn({ auth: { token: jwtFor(3600) }, refresh: 'refresh-1' }));
+
+    const action = { type: 'todos/add' };
+    expect(store.dispatch(action)).toBe(action);
+    const outcome = store.dispatch(refreshNow());
+    expect(outcome).toBeInstanceOf(Promise);
+    await expect(outcome).resolves.toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,239 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { Middleware } from '@reduxjs/toolkit';
+import {
+  createRefresh,
+  selectAuthHeader,
+  selectAuthToken,
+  selectAuthUser,
+  selectIsAuthenticated,
+  selectRefreshToken,
+  selectSessionStatus,
+  signIn,
+  type AuthRootState,
+  type AuthStorage,
+  type RefreshApiCallbackParam,
+  type RefreshApiResult,
+  type SessionStatus,
+} from 'redux-auth-kit';
+import { jwtFor } from './support/jwt';
+import { makeStore, uniqueAuthName } from './support/harness';
+import { createMemoryStorage } from './support/memoryStorage';
+
+const T0 = new Date('2026-01-01T00:00:00Z').getTime();
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+type Made = Awaited<ReturnType<typeof makeStore>>;
+
+/** Tears a store down the way closing the tab would: no more timers, no more writes. */
+function close(made: Made): void {
+  made.auth.dispose();
+  made.persistor.pause();
+}
+
+/** Records every change of the session status, starting with the state before the first action. */
+function statusRecorder(log: SessionStatus[]): Middleware {
+  return (api) => (next) => (action) => {
+    const result = next(action);
+    const status = selectSessionStatus(api.getState() as AuthRootState);
+    if (log[log.length - 1] !== status) log.push(status);
+    return result;
+  };
+}
+
+function silentLogger() {
+  return { error: vi.fn(), warn: vi.fn() };
+}
+
+/** Signs in on a first store, writes storage, and closes that store. */
+async function signedInThenClosed(
+  authName: string,
+  storage: AuthStorage,
+  params: Parameters<typeof signIn>[0],
+): Promise<void> {
+  const first = await makeStore({ authName, storage });
+  first.store.dispatch(signIn(params));
+  await first.persistor.flush();
+  close(first);
+}
+
+describe('reloading with a stored session', () => {
+  test('valid stored tokens sign the user in again without calling the refresh callback', async () => {
+    const authName = uniqueAuthName();
+    const { storage } = createMemoryStorage();
+    const token = jwtFor(3600);
+    await signedInThenClosed(authName, storage, {
+      auth: { token },
+      refresh: 'refresh-valid',
+      refreshExpiresIn: 86_400,
+      userState: { name: 'Ada' },
+    });
+    const storedExpiry = T0 + 3_600_000;
+
+    vi.setSystemTime(T0 + 10_000);
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({ isSuccess: false }));
+    const { store } = await makeStore({
+      authName,
+      storage,
+      refresh: createRefresh({ refreshApiCallback }),
+    });
+
+    expect(selectSessionStatus(store.getState())).toBe('signed-in');
+    expect(selectAuthHeader(store.getState())).toBe(`Bearer ${token}`);
+    expect(selectRefreshToken(store.getState())).toBe('refresh-valid');
+    expect(selectAuthUser(store.getState())).toEqual({ name: 'Ada' });
+    expect(store.getState().auth.session?.expiresAt).toBe(storedExpiry);
+
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    expect(selectSessionStatus(store.getState())).toBe('signed-in');
+  });
+
+  test('an expired access token with a live refresh token is refreshed exactly once while the status reads restoring', async () => {
+    const authName = uniqueAuthName();
+    const { storage } = createMemoryStorage();
+    const oldToken = jwtFor(600);
+    await signedInThenClosed(authName, storage, {
+      auth: { token: oldToken },
+      refresh: 'refresh-live',
+      refreshExpiresIn: 86_400,
+      userState: { name: 'Ada' },
+    });
+
+    vi.setSystemTime(T0 + 700_000);
+    let answer!: (result: RefreshApiResult) => void;
+    const params: Array<Omit<RefreshApiCallbackParam, 'signal'>> = [];
+    const refreshApiCallback = vi.fn((param: RefreshApiCallbackParam) => {
+      const { signal: _signal, ...rest } = param;
+      params.push(rest);
+      return new Promise<RefreshApiResult>((resolve) => (answer = resolve));
+    });
+    const statuses: SessionStatus[] = [];
+    const { store } = await makeStore({
+      authName,
+      storage,
+      refresh: createRefresh({ refreshApiCallback }),
+      middleware: [statusRecorder(statuses)],
+    });
+
+    expect(selectSessionStatus(store.getState())).toBe('restoring');
+    expect(selectIsAuthenticated(store.getState())).toBe(true);
+    expect(selectAuthHeader(store.getState())).toBeNull();
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+    // The expired access token is not handed to the callback; the refresh token is.
+    expect(params[0]).toEqual({ refreshToken: 'refresh-live', authUserState: { name: 'Ada' } });
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+    expect(selectSessionStatus(store.getState())).toBe('restoring');
+
+    const newToken = jwtFor(600);
+    answer({ isSuccess: true, newAuthToken: newToken });
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(selectSessionStatus(store.getState())).toBe('signed-in');
+    expect(selectAuthHeader(store.getState())).toBe(`Bearer ${newToken}`);
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+    expect(statuses).toEqual(['signed-out', 'restoring', 'signed-in']);
+  });
+
+  test('an expired refresh token signs the user out without calling the refresh callback', async () => {
+    const authName = uniqueAuthName();
+    const { storage, data } = createMemoryStorage();
+    const token = jwtFor(60);
+    await signedInThenClosed(authName, storage, {
+      auth: { token },
+      refresh: 'refresh-short',
+      refreshExpiresIn: 120,
+    });
+    expect(data.get(authName)).toContain(token);
+
+    vi.setSystemTime(T0 + 200_000);
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({ isSuccess: false }));
+    const { store, persistor } = await makeStore({
+      authName,
+      storage,
+      refresh: createRefresh({ refreshApiCallback }),
+    });
+
+    expect(selectSessionStatus(store.getState())).toBe('signed-out');
+    expect(selectAuthToken(store.getState())).toBeNull();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await persistor.flush();
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    expect(selectSessionStatus(store.getState())).toBe('signed-out');
+    expect(data.has(authName)).toBe(false);
+  });
+});
+
+/** What redux-persist writes for a session: the slice's whitelisted keys, each JSON-encoded. */
+function storedBlob(session: unknown): string {
+  return JSON.stringify({
+    session: JSON.stringify(session),
+    _persist: JSON.stringify({ version: -1, rehydrated: true }),
+  });
+}
+
+function validSession(token: string): Record<string, unknown> {
+  return { ...signIn({ auth: { token }, refresh: 'refresh-stored', refreshExpiresIn: 86_400 }).payload };
+}
+
+describe('reloading with tampered storage', () => {
+  const token = jwtFor(3600);
+  const valid = storedBlob(validSession(token));
+  const innerJson = JSON.stringify(validSession(token));
+
+  const cases: Array<[string, string]> = [
+    ['a value that is not JSON', 'not json {'],
+    ['truncated JSON', valid.slice(0, Math.floor(valid.length / 2))],
+    ['a session whose token is a number', storedBlob({ ...validSession(token), token: 42 })],
+    ['a session whose expiresAt is a string', storedBlob({ ...validSession(token), expiresAt: 'tomorrow' })],
+    ['a session that is an array', storedBlob([token])],
+    [
+      'a truncated inner session JSON',
+      JSON.stringify({ session: innerJson.slice(0, innerJson.length - 20), _persist: '{"version":-1}' }),
+    ],
+    ['valid JSON that is a number instead of the persisted object', '42'],
+  ];
+
+  test.each(cases)('%s signs out, warns once and removes the key', async (_label, value) => {
+    const authName = uniqueAuthName();
+    const { storage, data } = createMemoryStorage({ [authName]: value });
+    const logger = silentLogger();
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({ isSuccess: false }));
+
+    const { store } = await makeStore({
+      authName,
+      storage,
+      refresh: createRefresh({ refreshApiCallback }),
+      listener: { logger },
+    });
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(selectSessionStatus(store.getState())).toBe('signed-out');
+    expect(selectAuthToken(store.getState())).toBeNull();
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    const message = String(logger.warn.mock.calls[0]?.[0]);
+    expect(message).toContain(authName);
+    expect(message).not.toContain(token);
+    expect(logger.error).not.toHaveBeenCalled();
+    expect(data.has(authName)).toBe(false);
+  });
+
+  test('after tampered storage is discarded a new sign-in works and is persisted', async () => {
+    const authName = uniqueAuthName();
+    const { storage, data } = createMemoryStorage({ [authName]: 'garbage' });
+    const { store, persistor } = await makeStore({ authName, storage });
+    const fresh = jwtFor(3600);
+    store.dispatch(signIn({ auth: { token: fresh } }));
+    await persistor.flush();
+    expect(selectAuthHeader(store.getState())).toBe(`Bearer ${fresh}`);
+    expect(data.get(authName)).toContain(fresh);
+  });
+});
