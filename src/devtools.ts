@@ -4,7 +4,14 @@ import type { Action, DevToolsEnhancerOptions } from '@reduxjs/toolkit';
 export const REDACTED = '[redacted]';
 
 // Keys that hold tokens in our state, actions and callback shapes: redacted whatever their value looks like.
-const SECRET_KEYS = new Set(['token', 'refreshToken', 'authToken', 'newAuthToken', 'newRefreshToken', 'refresh']);
+const SECRET_KEYS = new Set([
+  'token',
+  'refreshToken',
+  'authToken',
+  'newAuthToken',
+  'newRefreshToken',
+  'refresh',
+]);
 // A JWT's header is base64url JSON, so it always starts with `eyJ`: find one anywhere in a string
 // ("Bearer eyJ…", an error message) without mistaking "api.example.com" for a token.
 const JWT_ANYWHERE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
@@ -29,7 +36,8 @@ export function redactTokens<T>(value: T): T {
 
 type Replacer = (key: string, value: unknown) => unknown;
 
-const redactingReplacer: Replacer = (key, value) => (typeof value === 'string' ? redactString(key, value) : value);
+const redactingReplacer: Replacer = (key, value) =>
+  typeof value === 'string' ? redactString(key, value) : value;
 
 /**
  * Options for `configureStore({ devTools })` that keep tokens out of Redux
@@ -59,10 +67,12 @@ export function withAuthRedaction(options: DevToolsEnhancerOptions = {}): DevToo
     ...options,
     actionSanitizer: <A extends Action>(action: A, id: number): A =>
       redactTokens(actionSanitizer ? actionSanitizer(action, id) : action),
-    stateSanitizer: <S>(state: S, index: number): S => redactTokens(stateSanitizer ? stateSanitizer(state, index) : state),
+    stateSanitizer: <S>(state: S, index: number): S =>
+      redactTokens(stateSanitizer ? stateSanitizer(state, index) : state),
     serialize: {
       ...own,
-      replacer: (key: string, value: unknown) => redactingReplacer(key, ownReplacer ? ownReplacer(key, value) : value),
+      replacer: (key: string, value: unknown) =>
+        redactingReplacer(key, ownReplacer ? ownReplacer(key, value) : value),
     },
   };
 }

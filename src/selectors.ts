@@ -22,10 +22,12 @@ export const selectAuthHeader = (state: AuthRootState): string | null => {
 };
 
 /** The refresh token, or `null`. */
-export const selectRefreshToken = (state: AuthRootState): string | null => state.auth.session?.refreshToken ?? null;
+export const selectRefreshToken = (state: AuthRootState): string | null =>
+  state.auth.session?.refreshToken ?? null;
 
 /** When the access token expires, epoch ms, or `null`. */
-export const selectAuthExpiresAt = (state: AuthRootState): number | null => state.auth.session?.expiresAt ?? null;
+export const selectAuthExpiresAt = (state: AuthRootState): number | null =>
+  state.auth.session?.expiresAt ?? null;
 
 /** `'idle'`, `'refreshing'` or `'retrying'`. */
 export const selectRefreshStatus = (state: AuthRootState): RefreshStatus => state.auth.refresh.status;

@@ -8,7 +8,12 @@ import type { AuthSession, SignInParams } from './types';
  * is malformed, opaque without an expiry, or already expired.
  */
 export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): AuthSession<U> {
-  if (typeof params !== 'object' || params === null || typeof params.auth !== 'object' || params.auth === null) {
+  if (
+    typeof params !== 'object' ||
+    params === null ||
+    typeof params.auth !== 'object' ||
+    params.auth === null
+  ) {
     throw new AuthError('invalid-token', 'signIn expects { auth: { token } }.');
   }
   const { token, type = 'Bearer', expiresIn } = params.auth;

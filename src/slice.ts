@@ -1,12 +1,6 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { sessionFromSignIn } from './session';
-import type {
-  AuthSession,
-  AuthState,
-  RefreshFailureReason,
-  SignInParams,
-  SignOutReason,
-} from './types';
+import type { AuthSession, AuthState, RefreshFailureReason, SignInParams, SignOutReason } from './types';
 
 /** Names the session and token generation an asynchronous step was started for. */
 export interface SessionRef {
@@ -51,7 +45,11 @@ const initialState: AuthState = {
 };
 
 function isCurrent(state: AuthState, ref: SessionRef): boolean {
-  return state.session !== null && state.session.id === ref.sessionId && state.session.generation === ref.generation;
+  return (
+    state.session !== null &&
+    state.session.id === ref.sessionId &&
+    state.session.generation === ref.generation
+  );
 }
 
 function signedOut(): AuthState {
@@ -143,5 +141,12 @@ export const authSlice = /* @__PURE__ */ createSlice({
 });
 
 export const authReducer = authSlice.reducer;
-export const { signIn, signOut, refreshStarted, refreshSucceeded, refreshFailed, tokenExpired, sessionRestored } =
-  authSlice.actions;
+export const {
+  signIn,
+  signOut,
+  refreshStarted,
+  refreshSucceeded,
+  refreshFailed,
+  tokenExpired,
+  sessionRestored,
+} = authSlice.actions;

@@ -44,7 +44,11 @@ export function assertTokenString(value: unknown, label: string): asserts value 
 }
 
 /** Throws unless `value` is a positive, finite number of seconds (or undefined). */
-export function assertSeconds(value: unknown, label: string, code: 'invalid-token' | 'invalid-option' = 'invalid-option'): void {
+export function assertSeconds(
+  value: unknown,
+  label: string,
+  code: 'invalid-token' | 'invalid-option' = 'invalid-option',
+): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new AuthError(code, `${label} must be a positive number of seconds.`);

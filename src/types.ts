@@ -73,8 +73,7 @@ export interface AuthRootState<U = unknown> {
  * (no refresh token, no `refreshApiCallback`, or an expired refresh token).
  */
 export type RefreshOutcome =
-  | { ok: true }
-  | { ok: false; reason: RefreshFailureReason | 'signed-out' | 'unavailable' };
+  { ok: true } | { ok: false; reason: RefreshFailureReason | 'signed-out' | 'unavailable' };
 
 /** React Auth Kit's sign-in payload. */
 export interface SignInParams<U = unknown> {

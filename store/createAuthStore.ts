@@ -118,4 +118,6 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
 }
 
 /** The store `createAuthStore` builds. */
-export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = ReturnType<typeof createAuthStore<U, R>>['store'];
+export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = ReturnType<
+  typeof createAuthStore<U, R>
+>['store'];

@@ -19,7 +19,11 @@ function session(overrides: Partial<AuthSession> = {}): AuthSession {
   };
 }
 
-function state(s: AuthSession | null, refresh: Partial<AuthState['refresh']> = {}, tokenExpired = false): AuthState {
+function state(
+  s: AuthSession | null,
+  refresh: Partial<AuthState['refresh']> = {},
+  tokenExpired = false,
+): AuthState {
   return {
     session: s,
     tokenExpired,

@@ -1,9 +1,8 @@
-import { configureStore, createListenerMiddleware } from '@reduxjs/toolkit';
-import { authReducer, createAuthListener } from 'redux-auth-kit';
+import { createListenerMiddleware } from '@reduxjs/toolkit';
+import { createAuthListener, type AuthState } from 'redux-auth-kit';
 import { expectTypeOf, test } from 'vitest';
 
-const store = configureStore({ reducer: { auth: authReducer, n: (s: number = 0) => s } });
-type RootState = ReturnType<typeof store.getState>;
+type RootState = { auth: AuthState; n: number };
 
 test('auth.startListening accepts the startListening of any listener middleware', () => {
   const auth = createAuthListener();

@@ -1,6 +1,13 @@
 import { configureStore, createListenerMiddleware } from '@reduxjs/toolkit';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { authReducer, createAuthListener, createRefresh, refreshNow, selectAuthToken, signIn } from 'redux-auth-kit';
+import {
+  authReducer,
+  createAuthListener,
+  createRefresh,
+  refreshNow,
+  selectAuthToken,
+  signIn,
+} from 'redux-auth-kit';
 import { jwtFor } from './support/jwt';
 
 beforeEach(() => {

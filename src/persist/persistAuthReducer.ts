@@ -30,7 +30,9 @@ export type PersistedAuthState<U = unknown> = AuthState<U> & PersistPartial;
 export const DEFAULT_AUTH_NAME = '_auth';
 
 // redux-persist stores `{ session: "<json>", _persist: "<json>" }`; peek at the session inside.
-function storedSession(value: string): { expiresAt?: unknown; refreshToken?: unknown; refreshExpiresAt?: unknown } | null {
+function storedSession(
+  value: string,
+): { expiresAt?: unknown; refreshToken?: unknown; refreshExpiresAt?: unknown } | null {
   try {
     const outer = JSON.parse(value) as { session?: unknown };
     const inner: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
@@ -66,7 +68,8 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
         }));
   return {
     getItem: (key) => engine.getItem(key),
-    setItem: (key, value) => (storedSession(value) === null ? engine.removeItem(key) : engine.setItem(key, value)),
+    setItem: (key, value) =>
+      storedSession(value) === null ? engine.removeItem(key) : engine.setItem(key, value),
     removeItem: (key) => engine.removeItem(key),
   };
 }
@@ -104,7 +107,9 @@ export function authPersistConfig(
  * `'localstorage'`. Mount it at `auth` and add `createAuthListener` (or use
  * `createAuthStore`, which does both).
  */
-export function persistAuthReducer<U = unknown>(options: AuthPersistOptions = {}): Reducer<PersistedAuthState<U>> {
+export function persistAuthReducer<U = unknown>(
+  options: AuthPersistOptions = {},
+): Reducer<PersistedAuthState<U>> {
   const storage = createAuthStorage(options);
   return persistReducer(authPersistConfig({ ...options, storage }), authReducer) as unknown as Reducer<
     PersistedAuthState<U>

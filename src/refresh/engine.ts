@@ -50,11 +50,17 @@ interface InFlight {
 export const selectAuthState = (state: unknown): AuthState => (state as AuthRootState).auth;
 
 export function refOf(state: AuthState): SessionRef | null {
-  return state.session === null ? null : { sessionId: state.session.id, generation: state.session.generation };
+  return state.session === null
+    ? null
+    : { sessionId: state.session.id, generation: state.session.generation };
 }
 
 export function isRef(state: AuthState, ref: SessionRef): boolean {
-  return state.session !== null && state.session.id === ref.sessionId && state.session.generation === ref.generation;
+  return (
+    state.session !== null &&
+    state.session.id === ref.sessionId &&
+    state.session.generation === ref.generation
+  );
 }
 
 const failed = (reason: RefreshOutcome & { ok: false }): RefreshOutcome => reason;
@@ -96,11 +102,13 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     } finally {
       clearTimeout(timer);
     }
-    if (flight.cause === 'signed-out' || flight.cause === 'disposed') return failed({ ok: false, reason: 'signed-out' });
+    if (flight.cause === 'signed-out' || flight.cause === 'disposed')
+      return failed({ ok: false, reason: 'signed-out' });
 
     // A result for a session that has ended or moved on must change nothing.
     const now = auth();
-    if (now.session === null || now.session.id !== ref.sessionId) return failed({ ok: false, reason: 'signed-out' });
+    if (now.session === null || now.session.id !== ref.sessionId)
+      return failed({ ok: false, reason: 'signed-out' });
     if (!isRef(now, ref)) return { ok: true };
 
     if (thrown !== null) {
@@ -127,15 +135,24 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   }
 
   function fail(ref: SessionRef, reason: RefreshFailureReason): RefreshOutcome {
-    const delay = backoffDelay(auth().refresh.failures, config.retryBaseMs, config.retryMaxMs, config.random());
-    store.dispatch(refreshFailed({ ...ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }));
+    const delay = backoffDelay(
+      auth().refresh.failures,
+      config.retryBaseMs,
+      config.retryMaxMs,
+      config.random(),
+    );
+    store.dispatch(
+      refreshFailed({ ...ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
+    );
     return { ok: false, reason };
   }
 
   function abort(flight: InFlight, cause: AbortCause): void {
     if (flight.cause !== null) return;
     flight.cause = cause;
-    flight.controller.abort(new DOMException(`refresh ${cause}`, cause === 'timeout' ? 'TimeoutError' : 'AbortError'));
+    flight.controller.abort(
+      new DOMException(`refresh ${cause}`, cause === 'timeout' ? 'TimeoutError' : 'AbortError'),
+    );
   }
 
   /** Starts a refresh, or joins the one in flight. Never rejects. */

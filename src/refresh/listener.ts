@@ -5,7 +5,14 @@ import { sessionRestored } from '../slice';
 import { parseStoredSession } from '../persist/validate';
 import type { AuthStorage } from '../persist/storage';
 import type { AuthRootState, RefreshOutcome } from '../types';
-import { createRefreshEngine, isRef, refOf, selectAuthState, type RefreshEngine, type StoreAccess } from './engine';
+import {
+  createRefreshEngine,
+  isRef,
+  refOf,
+  selectAuthState,
+  type RefreshEngine,
+  type StoreAccess,
+} from './engine';
 import { MAX_TIMER_DELAY, nextWakeAt, type SchedulePolicy } from './schedule';
 import type { RefreshOptions } from './types';
 import { browserWakeSource, type WakeSource } from './wake';
@@ -86,7 +93,8 @@ function isAuthTraffic(action: unknown): boolean {
 }
 
 // Every auth action can change what is due next; refreshNow is answered directly.
-const reschedules = (action: UnknownAction): boolean => action.type.startsWith('auth/') && !refreshNow.match(action);
+const reschedules = (action: UnknownAction): boolean =>
+  action.type.startsWith('auth/') && !refreshNow.match(action);
 
 /**
  * The refresh scheduler for a store you configure yourself.
@@ -150,12 +158,15 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   function restore(action: UnknownAction, api: AuthListenerApi): void {
     const { payload, err } = action as UnknownAction & { payload?: unknown; err?: unknown };
     // No payload means nothing was stored; anything else must be the object we write.
-    const stored = typeof payload === 'object' && payload !== null && 'session' in payload ? payload.session : undefined;
+    const stored =
+      typeof payload === 'object' && payload !== null && 'session' in payload ? payload.session : undefined;
     const session = parseStoredSession(stored);
     const unreadable = err !== undefined || (payload !== undefined && session === null);
     api.dispatch(sessionRestored({ session, now: Date.now() }));
     if (unreadable) {
-      logger.warn(`[redux-auth-kit] the stored auth state under "${authName}" was unreadable; it was removed.`);
+      logger.warn(
+        `[redux-auth-kit] the stored auth state under "${authName}" was unreadable; it was removed.`,
+      );
       options.storage?.removeItem(authName).catch(() => undefined);
     }
   }

@@ -34,7 +34,10 @@ export function parseRefreshResult<U>(
   options: { intervalConfigured: boolean; now: number },
 ): ParsedResult<U> {
   if (typeof result !== 'object' || result === null) {
-    return invalid('result', `expected an object with "isSuccess", got ${result === null ? 'null' : typeof result}`);
+    return invalid(
+      'result',
+      `expected an object with "isSuccess", got ${result === null ? 'null' : typeof result}`,
+    );
   }
   const r = result as Record<string, unknown>;
   if (r.isSuccess === false) return { kind: 'rejected' };
@@ -82,7 +85,12 @@ export function parseRefreshResult<U>(
   if (typeof newRefresh === 'string') {
     let refreshExpiresAt: number | null = null;
     const problem = problemOf(() => {
-      refreshExpiresAt = refreshExpiryOf(newRefresh, refreshExpiresIn as number | undefined, now, 'newRefreshToken');
+      refreshExpiresAt = refreshExpiryOf(
+        newRefresh,
+        refreshExpiresIn as number | undefined,
+        now,
+        'newRefreshToken',
+      );
     });
     if (problem !== null) return invalid('newRefreshToken', problem);
     payload.refreshToken = newRefresh;
@@ -90,6 +98,7 @@ export function parseRefreshResult<U>(
   } else if (refreshExpiresIn !== undefined) {
     payload.refreshExpiresAt = now + (refreshExpiresIn as number) * 1000;
   }
-  if ('newAuthUserState' in r && r.newAuthUserState !== undefined) payload.userState = r.newAuthUserState as U | null;
+  if ('newAuthUserState' in r && r.newAuthUserState !== undefined)
+    payload.userState = r.newAuthUserState as U | null;
   return { kind: 'success', payload };
 }

@@ -37,7 +37,9 @@ export type RefreshApiResult<U = unknown> = RefreshApiSuccess<U> | RefreshApiRej
  * when the server rejected the refresh token; throw (or reject) on network
  * trouble so the session is kept and the call retried.
  */
-export type RefreshApiCallback<U = unknown> = (param: RefreshApiCallbackParam<U>) => Promise<RefreshApiResult<U>>;
+export type RefreshApiCallback<U = unknown> = (
+  param: RefreshApiCallbackParam<U>,
+) => Promise<RefreshApiResult<U>>;
 
 /**
  * Options for {@link createRefresh}. Every duration is in **seconds**, as React

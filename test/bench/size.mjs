@@ -5,7 +5,15 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const external = ['@reduxjs/toolkit', 'react', 'react/jsx-runtime', 'react-redux', 'redux-persist', 'redux-persist/*', 'redux'];
+const external = [
+  '@reduxjs/toolkit',
+  'react',
+  'react/jsx-runtime',
+  'react-redux',
+  'redux-persist',
+  'redux-persist/*',
+  'redux',
+];
 
 async function measure(contents) {
   const result = await build({

@@ -1,0 +1,3 @@
+export { withReauth, type WithReauthOptionsParam } from './withReauth';
+export type { WithReauthOptions } from './types';
+export { authorizeFetchArgs, type AuthorizableArgs, type HeadersLike } from './args';
