@@ -21,10 +21,12 @@ export {
   refreshFailed,
   tokenExpired,
   sessionRestored,
+  sessionSynced,
   type RefreshFailedPayload,
   type RefreshSucceededPayload,
   type SessionRef,
   type SessionRestoredPayload,
+  type SessionSyncedPayload,
 } from './slice';
 export { refreshNow, type RefreshNowAction } from './actions';
 export {
@@ -50,9 +52,18 @@ export {
   createAuthListener,
   type AuthDispatchExtension,
   type AuthListener,
+  type AuthListenerApi,
   type AuthListenerOptions,
+  type StartListeningLike,
 } from './refresh/listener';
 export { browserWakeSource, type WakeReason, type WakeSource } from './refresh/wake';
+export {
+  createCookieMarker,
+  type ChannelLike,
+  type CrossTabOptions,
+  type GenerationMarker,
+  type LockManagerLike,
+} from './refresh/crossTab';
 export {
   persistAuthReducer,
   authPersistConfig,

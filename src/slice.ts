@@ -29,6 +29,12 @@ export interface RefreshFailedPayload extends SessionRef {
   retryAt: number | null;
 }
 
+/** Payload of {@link sessionSynced}: the session another tab announced (`null`: it signed out). */
+export interface SessionSyncedPayload<U = unknown> {
+  session: AuthSession<U> | null;
+  now: number;
+}
+
 /** Payload of {@link sessionRestored}: what storage held, already validated, and when it was read. */
 export interface SessionRestoredPayload<U = unknown> {
   session: AuthSession<U> | null;
@@ -128,6 +134,24 @@ export const authSlice = /* @__PURE__ */ createSlice({
       if (!isCurrent(state, action.payload)) return;
       state.tokenExpired = true;
     },
+    /**
+     * Another tab signed in, refreshed or signed out. A newer generation of the
+     * same session, or a session that arrived later than ours, replaces ours;
+     * anything older is ignored, so tabs converge whatever order messages arrive in.
+     */
+    sessionSynced(state, action: PayloadAction<SessionSyncedPayload>) {
+      const { session, now } = action.payload;
+      const current = state.session;
+      if (session === null) return current === null ? undefined : signedOut();
+      const newer =
+        current === null ||
+        (current.id === session.id
+          ? session.generation > current.generation
+          : session.receivedAt > current.receivedAt);
+      if (!newer) return;
+      const expired = session.expiresAt !== null && session.expiresAt <= now;
+      return { ...initialState, session, tokenExpired: expired };
+    },
     /** What storage held at startup, validated. Never overrides a session started meanwhile. */
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
       const { session, now } = action.payload;
@@ -149,4 +173,5 @@ export const {
   refreshFailed,
   tokenExpired,
   sessionRestored,
+  sessionSynced,
 } = authSlice.actions;

@@ -18,6 +18,7 @@ import {
   authReducer,
   createAuthListener,
   createAuthStorage,
+  createCookieMarker,
   DEFAULT_AUTH_NAME,
   PERSIST_ACTIONS,
   withAuthRedaction,
@@ -84,7 +85,13 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
 ) {
   const authName = options.authName ?? DEFAULT_AUTH_NAME;
   const storage = createAuthStorage(options);
+  // localStorage can lag between tabs; a marker cookie tells the next lock holder to wait for it.
+  const marker =
+    options.authType === 'localstorage' && options.storage === undefined && typeof document !== 'undefined'
+      ? { marker: createCookieMarker(`${authName}.gen`) }
+      : {};
   const auth: AuthListener = createAuthListener<U>({
+    crossTab: marker,
     ...options.listener,
     ...(options.refresh !== undefined && { refresh: options.refresh }),
     authName,

@@ -251,7 +251,10 @@ describe('localStorage persistence through createAuthStore', () => {
     first.auth.dispose();
     first.persistor.pause();
     expect(localStorage.getItem(authName)).toContain(token);
-    expect(cookiesOf(authName)).toEqual([]);
+    // Only the non-secret generation marker lives in a cookie: no token, no session copy.
+    expect(cookiesOf(authName)).toEqual([`${authName}.gen`]);
+    expect(decodeURIComponent(document.cookie)).not.toContain(token);
+    expect(decodeURIComponent(document.cookie)).not.toContain('rt-local-1');
 
     const second = await makeStore<typeof user>({ authName, authType: 'localstorage' });
     expect(selectAuthUser(second.store.getState())).toEqual(user);

@@ -262,6 +262,8 @@ describe('useRefreshNow', () => {
     });
     expect(first).toBeInstanceOf(Promise);
     expect(result.current.status).toBe('refreshing');
+    // With cross-tab coordination the call starts once the lock and storage re-read are through.
+    await act(() => vi.advanceTimersByTimeAsync(0));
     expect(refreshApiCallback).toHaveBeenCalledTimes(1);
 
     const newToken = jwtFor(3600);

@@ -4,6 +4,7 @@ import type { PersistPartial } from 'redux-persist/es/persistReducer';
 import { authReducer } from '../slice';
 import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
+import { rawStoredSession } from './format';
 import { createLocalStorage, type AuthStorage } from './storage';
 
 /** Where and how the auth state is persisted (React Auth Kit's `createStore` options). */
@@ -29,31 +30,21 @@ export type PersistedAuthState<U = unknown> = AuthState<U> & PersistPartial;
 
 export const DEFAULT_AUTH_NAME = '_auth';
 
-// redux-persist stores `{ session: "<json>", _persist: "<json>" }`; peek at the session inside.
-function storedSession(
-  value: string,
-): { expiresAt?: unknown; refreshToken?: unknown; refreshExpiresAt?: unknown } | null {
-  try {
-    const outer = JSON.parse(value) as { session?: unknown };
-    const inner: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
-    return typeof inner === 'object' && inner !== null ? inner : null;
-  } catch {
-    return null;
-  }
-}
-
 /** A cookie lives as long as the session can: until the refresh token (or, without one, the access token) expires. */
 function cookieExpiry(value: string): number | null {
-  const session = storedSession(value);
+  const session = rawStoredSession(value);
   if (session === null) return null;
   const at = session.refreshToken === null ? session.expiresAt : session.refreshExpiresAt;
   return typeof at === 'number' ? at : null;
 }
 
 /**
- * The engine for `authType` (or the one given), wrapped so that writing a
- * signed-out state removes the key instead: sign-out leaves no token and no
- * cookie behind.
+ * The engine for `authType` (or the one given), wrapped so that:
+ * - writing a signed-out state removes the key instead, so sign-out leaves no
+ *   token and no cookie behind;
+ * - an older generation of the same session never overwrites a newer one. Tabs
+ *   sharing storage each persist what they adopt, and a throttled background
+ *   tab's late write would otherwise put a spent refresh token back.
  */
 export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
   const engine =
@@ -68,8 +59,18 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
         }));
   return {
     getItem: (key) => engine.getItem(key),
-    setItem: (key, value) =>
-      storedSession(value) === null ? engine.removeItem(key) : engine.setItem(key, value),
+    async setItem(key, value) {
+      const next = rawStoredSession(value);
+      if (next === null) return engine.removeItem(key);
+      const current = rawStoredSession(await engine.getItem(key));
+      const stale =
+        current !== null &&
+        current.id === next.id &&
+        typeof current.generation === 'number' &&
+        typeof next.generation === 'number' &&
+        current.generation >= next.generation;
+      if (!stale) await engine.setItem(key, value);
+    },
     removeItem: (key) => engine.removeItem(key),
   };
 }

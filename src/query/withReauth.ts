@@ -93,7 +93,9 @@ const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
 export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
   baseQuery: BaseQueryFn<Args, Result, Error, DefinitionExtraOptions, Meta>,
   ...rest: WithReauthOptionsParam<Args, Error, Meta>
-): BaseQueryFn<Args, Result, Error, DefinitionExtraOptions, Meta> {
+  // NoInfer: written inline as `createApi({ baseQuery: withReauth(...) })`, the types must come from the
+  // wrapped base query, not from createApi's contextual `BaseQueryFn<any, unknown, unknown>`.
+): NoInfer<BaseQueryFn<Args, Result, Error, DefinitionExtraOptions, Meta>> {
   const options: WithReauthOptions<Args, Error, Meta> = rest[0] ?? {};
   const statuses = options.statuses ?? [401];
   const skipEndpoints = options.skipEndpoints ?? [];

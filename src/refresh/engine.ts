@@ -3,11 +3,13 @@ import {
   refreshFailed,
   refreshStarted,
   refreshSucceeded,
+  sessionSynced,
   signOut,
   tokenExpired,
   type SessionRef,
 } from '../slice';
 import type { AuthRootState, AuthSession, AuthState, RefreshFailureReason, RefreshOutcome } from '../types';
+import type { Coordinator } from './crossTab';
 import { parseRefreshResult } from './result';
 import { backoffDelay, dueSteps, type SchedulePolicy } from './schedule';
 import type { RefreshApiCallbackParam, RefreshOptions } from './types';
@@ -16,6 +18,8 @@ import type { WakeReason, WakeSource } from './wake';
 /** Everything the engine needs, resolved to milliseconds and defaults. */
 export interface EngineConfig<U> {
   refresh: RefreshOptions<U> | undefined;
+  /** Cross-tab lock, storage re-read and channel; `null` for a tab on its own. */
+  coordinator: Coordinator | null;
   policy: SchedulePolicy;
   timeoutMs: number;
   retryBaseMs: number;
@@ -77,6 +81,10 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   let unsubscribeWake: (() => void) | null = null;
 
   const auth = (): AuthState => selectAuthState(store.getState());
+  // Another tab's news arrives as its own action, so DevTools shows where it came from.
+  const unsubscribeSync =
+    config.coordinator?.subscribe((session) => store.dispatch(sessionSynced({ session, now: Date.now() }))) ??
+    null;
 
   function callbackParam(session: AuthSession, signal: AbortSignal): RefreshApiCallbackParam<U> {
     const param: RefreshApiCallbackParam<U> = { authUserState: session.userState as U | null, signal };
@@ -86,52 +94,108 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     return param;
   }
 
-  async function call(flight: InFlight, session: AuthSession): Promise<RefreshOutcome> {
+  /** Runs the attempt under the cross-tab lock when there is one. */
+  function call(flight: InFlight): Promise<RefreshOutcome> {
+    const { coordinator } = config;
+    if (coordinator === null) return attempt(flight);
+    // A holder lets go within its timeout; one that does not (a frozen tab) loses the lock after twice that.
+    return coordinator.exclusive(() => attempt(flight), config.timeoutMs * 2);
+  }
+
+  /** The settled state of a flight whose session ended or moved on while it waited or ran. */
+  function superseded(flight: InFlight): RefreshOutcome | null {
+    if (flight.cause === 'signed-out' || flight.cause === 'disposed')
+      return failed({ ok: false, reason: 'signed-out' });
+    const now = auth();
+    if (now.session === null || now.session.id !== flight.ref.sessionId) {
+      return failed({ ok: false, reason: 'signed-out' });
+    }
+    // Another tab's refresh arrived first: the goal is met, and this tab's token is spent.
+    return isRef(now, flight.ref) ? null : { ok: true };
+  }
+
+  /** Adopts what another tab stored if it is newer than `ref`; says whether it did. */
+  async function adoptNewer(
+    flight: InFlight,
+    guard: <T>(p: Promise<T>) => Promise<T>,
+  ): Promise<'adopted' | 'lagging' | null> {
+    if (config.coordinator === null) return null;
+    const newer = await guard(config.coordinator.newerThan(flight.ref));
+    if (newer === null || newer === 'lagging') return newer;
+    store.dispatch(sessionSynced({ session: newer, now: Date.now() }));
+    return 'adopted';
+  }
+
+  async function attempt(flight: InFlight): Promise<RefreshOutcome> {
+    const early = superseded(flight);
+    if (early !== null) return early;
     const { controller, ref } = flight;
-    const callback = config.refresh!.refreshApiCallback;
+    // The timeout bounds the whole attempt, and with it how long the lock is held.
+    const timer = setTimeout(() => abort(flight, 'timeout'), config.timeoutMs);
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
-    const timer = setTimeout(() => abort(flight, 'timeout'), config.timeoutMs);
-    let result: unknown;
-    let thrown: { error: unknown } | null = null;
+    aborted.catch(() => undefined);
+    const guard = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, aborted]);
     try {
-      result = await Promise.race([callback(callbackParam(session, controller.signal)), aborted]);
+      // Re-read what every tab sees: if another tab already rotated the tokens, use theirs and send nothing.
+      // A tab on its own skips the await, so its call starts inside the dispatch that asked for it.
+      if (config.coordinator !== null) {
+        const before = await adoptNewer(flight, guard);
+        if (before === 'adopted') return { ok: true };
+        if (before === 'lagging') return fail(ref, 'network');
+      }
+      const session = auth().session!;
+      let result: unknown;
+      try {
+        result = await guard(
+          Promise.resolve(config.refresh!.refreshApiCallback(callbackParam(session, controller.signal))),
+        );
+      } catch (error) {
+        const late = superseded(flight);
+        if (late !== null) return late;
+        if (flight.cause !== 'timeout') config.onRefreshError?.(error);
+        return fail(ref, flight.cause === 'timeout' ? 'timeout' : 'network');
+      }
+      // A result for a session that has ended or moved on must change nothing.
+      const late = superseded(flight);
+      if (late !== null) return late;
+      const parsed = parseRefreshResult(result, session as AuthSession<U>, ref, {
+        intervalConfigured: config.policy.intervalMs !== null,
+        now: Date.now(),
+      });
+      switch (parsed.kind) {
+        case 'success':
+          store.dispatch(refreshSucceeded(parsed.payload));
+          await publish(guard);
+          return { ok: true };
+        case 'rejected': {
+          // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
+          const after = await adoptNewer(flight, guard).catch(() => null);
+          if (after === 'adopted') return { ok: true };
+          return fail(ref, 'rejected');
+        }
+        case 'invalid':
+          config.logger.error(
+            `[redux-auth-kit] refreshApiCallback returned an invalid result: "${parsed.field}" ${parsed.problem}. ` +
+              'The session is kept and the refresh will be retried.',
+          );
+          return fail(ref, 'invalid-response');
+      }
     } catch (error) {
-      thrown = { error };
+      // Only the guard's abort lands here (timeout, sign-out, teardown).
+      const late = superseded(flight);
+      if (late !== null) return late;
+      if (flight.cause === 'timeout') return fail(ref, 'timeout');
+      throw error;
     } finally {
       clearTimeout(timer);
     }
-    if (flight.cause === 'signed-out' || flight.cause === 'disposed')
-      return failed({ ok: false, reason: 'signed-out' });
+  }
 
-    // A result for a session that has ended or moved on must change nothing.
-    const now = auth();
-    if (now.session === null || now.session.id !== ref.sessionId)
-      return failed({ ok: false, reason: 'signed-out' });
-    if (!isRef(now, ref)) return { ok: true };
-
-    if (thrown !== null) {
-      if (flight.cause !== 'timeout') config.onRefreshError?.(thrown.error);
-      return fail(ref, flight.cause === 'timeout' ? 'timeout' : 'network');
-    }
-    const parsed = parseRefreshResult(result, session as AuthSession<U>, ref, {
-      intervalConfigured: config.policy.intervalMs !== null,
-      now: Date.now(),
-    });
-    switch (parsed.kind) {
-      case 'success':
-        store.dispatch(refreshSucceeded(parsed.payload));
-        return { ok: true };
-      case 'rejected':
-        return fail(ref, 'rejected');
-      case 'invalid':
-        config.logger.error(
-          `[redux-auth-kit] refreshApiCallback returned an invalid result: "${parsed.field}" ${parsed.problem}. ` +
-            'The session is kept and the refresh will be retried.',
-        );
-        return fail(ref, 'invalid-response');
-    }
+  async function publish(guard: <T>(p: Promise<T>) => Promise<T>): Promise<void> {
+    const { session } = auth();
+    if (config.coordinator !== null && session !== null) await guard(config.coordinator.publish(session));
   }
 
   function fail(ref: SessionRef, reason: RefreshFailureReason): RefreshOutcome {
@@ -177,7 +241,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     };
     inflight = flight;
     store.dispatch(refreshStarted(flight.ref));
-    call(flight, session)
+    call(flight)
       .catch((error: unknown): RefreshOutcome => {
         config.logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
         return { ok: false, reason: 'network' };
@@ -239,12 +303,19 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     }
   }
 
+  /** Tells other tabs the session this tab now has (after a sign-in, refresh or sign-out here). */
+  function announce(): void {
+    config.coordinator?.announce(auth().session);
+  }
+
   function dispose(): void {
     if (inflight !== null) abort(inflight, 'disposed');
     track(null);
+    unsubscribeSync?.();
+    config.coordinator?.close();
   }
 
-  return { refresh, tick, track, abandonStale, dispose };
+  return { refresh, tick, track, abandonStale, announce, dispose };
 }
 
 export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

@@ -1,8 +1,9 @@
 import { createListenerMiddleware, type Middleware, type UnknownAction } from '@reduxjs/toolkit';
 import { REHYDRATE } from 'redux-persist';
 import { refreshNow, type RefreshNowAction } from '../actions';
-import { sessionRestored } from '../slice';
+import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } from '../slice';
 import { parseStoredSession } from '../persist/validate';
+import { DEFAULT_AUTH_NAME } from '../persist/persistAuthReducer';
 import type { AuthStorage } from '../persist/storage';
 import type { AuthRootState, RefreshOutcome } from '../types';
 import {
@@ -13,6 +14,7 @@ import {
   type RefreshEngine,
   type StoreAccess,
 } from './engine';
+import { createCoordinator, type Coordinator, type CrossTabOptions } from './crossTab';
 import { MAX_TIMER_DELAY, nextWakeAt, type SchedulePolicy } from './schedule';
 import type { RefreshOptions } from './types';
 import { browserWakeSource, type WakeSource } from './wake';
@@ -35,6 +37,13 @@ export interface AuthListenerOptions<U = unknown> {
   logger?: Pick<Console, 'error' | 'warn'>;
   /** Called with what `refreshApiCallback` threw (network trouble); the session is kept and retried. */
   onRefreshError?: (error: unknown) => void;
+  /**
+   * Coordination between tabs sharing `storage`: one refresh at a time under a
+   * Web Lock, tabs adopting each other's tokens, and sign-in, refresh and
+   * sign-out announced over a `BroadcastChannel` (both named after `authName`).
+   * Default: on in a browser that has them, given `storage`; `false` turns it off.
+   */
+  crossTab?: CrossTabOptions | false;
 }
 
 /** `dispatch(refreshNow())` through the auth middleware returns a promise of the outcome. */
@@ -85,11 +94,27 @@ export interface AuthListener {
   dispose: () => void;
 }
 
-const DEFAULT_AUTH_NAME = '_auth';
-
 function isAuthTraffic(action: unknown): boolean {
   const type = (action as { type?: unknown } | null)?.type;
   return typeof type === 'string' && (type.startsWith('auth/') || type.startsWith('persist/'));
+}
+
+// What this tab did itself and other tabs must follow; adopted news (sessionSynced) is not re-announced.
+const announces = (action: UnknownAction): boolean =>
+  signIn.match(action) ||
+  refreshSucceeded.match(action) ||
+  signOut.match(action) ||
+  (refreshFailed.match(action) && action.payload.reason === 'rejected');
+
+function coordinatorFor(authName: string, options: AuthListenerOptions<unknown>): Coordinator | null {
+  if (options.crossTab === false || options.storage === undefined) return null;
+  const coordinator = createCoordinator(authName, options.storage, options.crossTab ?? {});
+  // A tab with neither a lock nor a channel is on its own: nothing to coordinate.
+  if (!coordinator.coordinates) {
+    coordinator.close();
+    return null;
+  }
+  return coordinator;
 }
 
 // Every auth action can change what is due next; refreshNow is answered directly.
@@ -124,6 +149,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   const engineFor = (store: StoreAccess): RefreshEngine =>
     (engine ??= createRefreshEngine<U>(store, {
       refresh,
+      coordinator: coordinatorFor(authName, options as AuthListenerOptions<unknown>),
       policy,
       timeoutMs: (refresh?.timeout ?? 10) * 1000,
       retryBaseMs: (refresh?.retryDelay ?? 2) * 1000,
@@ -179,6 +205,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
         effect: restore,
       }),
       start({ predicate: refreshNow.match, effect: (_action, api) => void engineFor(api).refresh() }),
+      start({ predicate: announces, effect: (_action, api) => engineFor(api).announce() }),
     ];
     return () => stops.forEach((stop) => stop());
   };
