@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', store: 'store/index.ts', react: 'src/react/index.ts', query: 'src/query/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    store: 'store/index.ts',
+    react: 'src/react/index.ts',
+    query: 'src/query/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   // Shared modules stay shared between entry points in CJS too (one copy of module state).

@@ -32,9 +32,15 @@ export const selectAuthExpiresAt = (state: AuthRootState): number | null =>
 /** `'idle'`, `'refreshing'` or `'retrying'`. */
 export const selectRefreshStatus = (state: AuthRootState): RefreshStatus => state.auth.refresh.status;
 
-/** `'signed-out'`, `'restoring'` or `'signed-in'`: render on this the way `RequireAuth` does. */
+/**
+ * `'signed-out'`, `'restoring'` or `'signed-in'`: render on this the way
+ * `RequireAuth` does. `'restoring'` covers both the wait for redux-persist to
+ * read storage and the first refresh of a stored session whose access token expired.
+ */
 export const selectSessionStatus = (state: AuthRootState): SessionStatus => {
-  const { session, restoring } = state.auth;
-  if (session === null) return 'signed-out';
+  const { session, restoring, storageRead } = state.auth;
+  // Persisted but not yet read back from storage: what is there is unknown, not signed out.
+  const persisted = (state.auth as { _persist?: unknown })._persist !== undefined;
+  if (session === null) return persisted && !storageRead ? 'restoring' : 'signed-out';
   return restoring ? 'restoring' : 'signed-in';
 };

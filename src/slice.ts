@@ -48,6 +48,7 @@ const initialState: AuthState = {
   tokenExpired: false,
   restoring: false,
   refresh: idleRefresh,
+  storageRead: false,
 };
 
 function isCurrent(state: AuthState, ref: SessionRef): boolean {
@@ -58,8 +59,13 @@ function isCurrent(state: AuthState, ref: SessionRef): boolean {
   );
 }
 
-function signedOut(): AuthState {
-  return initialState;
+/** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
+function signedOut(state: AuthState): AuthState {
+  return state.storageRead ? { ...initialState, storageRead: true } : initialState;
+}
+
+function startedWith(state: AuthState, session: AuthSession, tokenExpired = false, restoring = false): AuthState {
+  return { ...signedOut(state), session, tokenExpired, restoring };
 }
 
 /**
@@ -76,8 +82,8 @@ export const authSlice = /* @__PURE__ */ createSlice({
      * for a malformed, opaque-without-expiry or expired token.
      */
     signIn: {
-      reducer(_state, action: PayloadAction<AuthSession>) {
-        return { ...initialState, session: action.payload };
+      reducer(state, action: PayloadAction<AuthSession>) {
+        return startedWith(state, action.payload);
       },
       prepare(params: SignInParams) {
         return { payload: sessionFromSignIn(params, Date.now()) };
@@ -120,8 +126,8 @@ export const authSlice = /* @__PURE__ */ createSlice({
     refreshFailed(state, action: PayloadAction<RefreshFailedPayload>) {
       const { payload } = action;
       if (!isCurrent(state, payload)) return;
-      if (payload.reason === 'rejected') return signedOut();
-      state.restoring = false;
+      if (payload.reason === 'rejected') return signedOut(state);
+      // A restore stays a restore until a token arrives: the app has nothing to send yet.
       state.refresh = {
         status: 'retrying',
         failures: state.refresh.failures + 1,
@@ -142,24 +148,24 @@ export const authSlice = /* @__PURE__ */ createSlice({
     sessionSynced(state, action: PayloadAction<SessionSyncedPayload>) {
       const { session, now } = action.payload;
       const current = state.session;
-      if (session === null) return current === null ? undefined : signedOut();
+      if (session === null) return current === null ? undefined : signedOut(state);
       const newer =
         current === null ||
         (current.id === session.id
           ? session.generation > current.generation
           : session.receivedAt > current.receivedAt);
       if (!newer) return;
-      const expired = session.expiresAt !== null && session.expiresAt <= now;
-      return { ...initialState, session, tokenExpired: expired };
+      return startedWith(state, session, session.expiresAt !== null && session.expiresAt <= now);
     },
     /** What storage held at startup, validated. Never overrides a session started meanwhile. */
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
       const { session, now } = action.payload;
-      if (state.session !== null || session === null) return;
-      if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= now) return;
+      const read = { ...state, storageRead: true };
+      if (state.session !== null || session === null) return read;
+      if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= now) return read;
       const expired = session.expiresAt !== null && session.expiresAt <= now;
-      if (expired && session.refreshToken === null) return;
-      return { ...initialState, session, tokenExpired: expired, restoring: expired };
+      if (expired && session.refreshToken === null) return read;
+      return startedWith(read, session, expired, expired);
     },
   },
 });

@@ -56,9 +56,14 @@ export interface AuthState<U = unknown> {
   session: AuthSession<U> | null;
   /** The access token's expiry has passed and no new one has arrived yet. */
   tokenExpired: boolean;
-  /** Restored with an expired access token; waiting for the first refresh outcome. */
+  /** Restored with an expired access token; stays true until a refresh brings a new one or the session ends. */
   restoring: boolean;
   refresh: RefreshState;
+  /**
+   * The persisted session has been read back (or there was none). Until then a
+   * persisted store is `'restoring'`, not signed out. Irrelevant without persistence.
+   */
+  storageRead: boolean;
 }
 
 /** A root state with the auth slice mounted at `auth`. */

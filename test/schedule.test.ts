@@ -29,6 +29,7 @@ function state(
     tokenExpired,
     restoring: false,
     refresh: { status: 'idle', failures: 0, lastFailure: null, retryAt: null, ...refresh },
+    storageRead: true,
   };
 }
 

@@ -3,13 +3,22 @@ import type { RefreshOptions } from './types';
 
 const SECONDS_OPTIONS = ['interval', 'margin', 'timeout', 'retryDelay', 'maxRetryDelay'] as const;
 
+// Timers above 2^31-1 ms fire at once; the scheduler splits long waits, but these are single timers.
+const TIMER_BOUNDED = new Set(['timeout', 'retryDelay', 'maxRetryDelay']);
+const MAX_TIMER_SECONDS = (2 ** 31 - 1) / 1000;
+
 function checkSeconds(name: string, value: unknown, allowZero: boolean): void {
   if (value === undefined) return;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (allowZero ? value >= 0 : value > 0) &&
+    (!TIMER_BOUNDED.has(name) || value <= MAX_TIMER_SECONDS);
   if (!ok) {
     throw new AuthError(
       'invalid-option',
-      `createRefresh: "${name}" must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds.`,
+      `createRefresh: "${name}" must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds` +
+        (TIMER_BOUNDED.has(name) ? ` (at most ${Math.floor(MAX_TIMER_SECONDS)}).` : '.'),
     );
   }
 }

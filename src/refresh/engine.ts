@@ -11,7 +11,7 @@ import {
 import type { AuthRootState, AuthSession, AuthState, RefreshFailureReason, RefreshOutcome } from '../types';
 import type { Coordinator } from './crossTab';
 import { parseRefreshResult } from './result';
-import { backoffDelay, dueSteps, type SchedulePolicy } from './schedule';
+import { backoffDelay, dueSteps, MAX_TIMER_DELAY, type SchedulePolicy } from './schedule';
 import type { RefreshApiCallbackParam, RefreshOptions } from './types';
 import type { WakeReason, WakeSource } from './wake';
 
@@ -76,6 +76,8 @@ const failed = (reason: RefreshOutcome & { ok: false }): RefreshOutcome => reaso
  */
 export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<U>) {
   let inflight: InFlight | null = null;
+  /** The session generation the last auth action left (`null`: signed out); undefined before any. */
+  let observed: SessionRef | null | undefined;
   let tracked: TrackedWake | null = null;
   let wallClock: ReturnType<typeof setInterval> | null = null;
   let unsubscribeWake: (() => void) | null = null;
@@ -131,7 +133,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     if (early !== null) return early;
     const { controller, ref } = flight;
     // The timeout bounds the whole attempt, and with it how long the lock is held.
-    const timer = setTimeout(() => abort(flight, 'timeout'), config.timeoutMs);
+    const timer = setTimeout(() => abort(flight, 'timeout'), Math.min(config.timeoutMs, MAX_TIMER_DELAY));
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
@@ -143,7 +145,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       if (config.coordinator !== null) {
         const before = await adoptNewer(flight, guard);
         if (before === 'adopted') return { ok: true };
-        if (before === 'lagging') return fail(ref, 'network');
+        if (before === 'lagging') return fail(flight, 'network');
       }
       const session = auth().session!;
       let result: unknown;
@@ -154,8 +156,8 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       } catch (error) {
         const late = superseded(flight);
         if (late !== null) return late;
-        if (flight.cause !== 'timeout') config.onRefreshError?.(error);
-        return fail(ref, flight.cause === 'timeout' ? 'timeout' : 'network');
+        if (flight.cause !== 'timeout') report(error);
+        return fail(flight, flight.cause === 'timeout' ? 'timeout' : 'network');
       }
       // A result for a session that has ended or moved on must change nothing.
       const late = superseded(flight);
@@ -166,6 +168,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       });
       switch (parsed.kind) {
         case 'success':
+          release(flight);
           store.dispatch(refreshSucceeded(parsed.payload));
           await publish(guard);
           return { ok: true };
@@ -173,20 +176,20 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
           // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
           const after = await adoptNewer(flight, guard).catch(() => null);
           if (after === 'adopted') return { ok: true };
-          return fail(ref, 'rejected');
+          return fail(flight, 'rejected');
         }
         case 'invalid':
           config.logger.error(
             `[redux-auth-kit] refreshApiCallback returned an invalid result: "${parsed.field}" ${parsed.problem}. ` +
               'The session is kept and the refresh will be retried.',
           );
-          return fail(ref, 'invalid-response');
+          return fail(flight, 'invalid-response');
       }
     } catch (error) {
       // Only the guard's abort lands here (timeout, sign-out, teardown).
       const late = superseded(flight);
       if (late !== null) return late;
-      if (flight.cause === 'timeout') return fail(ref, 'timeout');
+      if (flight.cause === 'timeout') return fail(flight, 'timeout');
       throw error;
     } finally {
       clearTimeout(timer);
@@ -198,17 +201,32 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     if (config.coordinator !== null && session !== null) await guard(config.coordinator.publish(session));
   }
 
-  function fail(ref: SessionRef, reason: RefreshFailureReason): RefreshOutcome {
-    const delay = backoffDelay(
-      auth().refresh.failures,
-      config.retryBaseMs,
-      config.retryMaxMs,
-      config.random(),
-    );
+  /**
+   * Frees the single-flight slot before the final action is dispatched, so a
+   * refresh asked for while that action is handled starts anew instead of
+   * joining a flight that is over.
+   */
+  function release(flight: InFlight): void {
+    if (inflight === flight) inflight = null;
+  }
+
+  function fail(flight: InFlight, reason: RefreshFailureReason): RefreshOutcome {
+    release(flight);
+    if (!isRef(auth(), flight.ref)) return { ok: false, reason };
+    const delay = backoffDelay(auth().refresh.failures, config.retryBaseMs, config.retryMaxMs, config.random());
     store.dispatch(
-      refreshFailed({ ...ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
+      refreshFailed({ ...flight.ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
     );
     return { ok: false, reason };
+  }
+
+  /** Hands a thrown error to the app's hook; a hook that throws must not stall the refresh. */
+  function report(error: unknown): void {
+    try {
+      config.onRefreshError?.(error);
+    } catch (hookError) {
+      config.logger.error('[redux-auth-kit] onRefreshError threw', hookError);
+    }
   }
 
   function abort(flight: InFlight, cause: AbortCause): void {
@@ -225,6 +243,11 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     const state = auth();
     const { session } = state;
     if (session === null) return Promise.resolve(failed({ ok: false, reason: 'signed-out' }));
+    // Only the state the last action left may be refreshed: after DevTools time travel the
+    // store can show an older generation whose refresh token has already been spent.
+    if (observed !== undefined && (observed === null || !isRef(state, observed))) {
+      return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
+    }
     if (config.refresh === undefined || session.refreshToken === null) {
       return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
     }
@@ -243,11 +266,13 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     store.dispatch(refreshStarted(flight.ref));
     call(flight)
       .catch((error: unknown): RefreshOutcome => {
+        // Something threw while a result was applied (an app reducer, say): count it as a
+        // transient failure so the session is retried instead of stuck in 'refreshing'.
         config.logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
-        return { ok: false, reason: 'network' };
+        return fail(flight, 'network');
       })
       .then((outcome) => {
-        if (inflight === flight) inflight = null;
+        release(flight);
         settle(outcome);
       });
     return flight.promise;
@@ -308,6 +333,11 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     config.coordinator?.announce(auth().session);
   }
 
+  /** Records what the latest auth action left in the store. */
+  function observe(): void {
+    observed = refOf(auth());
+  }
+
   function dispose(): void {
     if (inflight !== null) abort(inflight, 'disposed');
     track(null);
@@ -315,7 +345,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     config.coordinator?.close();
   }
 
-  return { refresh, tick, track, abandonStale, announce, dispose };
+  return { refresh, tick, track, observe, abandonStale, announce, dispose };
 }
 
 export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

@@ -1,6 +1,7 @@
 import { createListenerMiddleware, type Middleware, type UnknownAction } from '@reduxjs/toolkit';
 import { REHYDRATE } from 'redux-persist';
 import { refreshNow, type RefreshNowAction } from '../actions';
+import { AuthError } from '../errors';
 import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } from '../slice';
 import { parseStoredSession } from '../persist/validate';
 import { DEFAULT_AUTH_NAME } from '../persist/persistAuthReducer';
@@ -29,7 +30,10 @@ export interface AuthListenerOptions<U = unknown> {
   storage?: AuthStorage;
   /** Where wake-ups come from; `false` for none. Default: the browser's page events (nothing on a server). */
   wake?: WakeSource | false;
-  /** Seconds between wall-clock checks that catch a machine that slept. Default 10; 0 turns it off. */
+  /**
+   * Seconds between wall-clock checks that catch a machine that slept: an
+   * expired token stops being handed out within this long of waking. Default 1; 0 turns it off.
+   */
   wallClockCheck?: number;
   /** Source of jitter in [0, 1). Default `Math.random`. */
   random?: () => number;
@@ -99,6 +103,14 @@ function isAuthTraffic(action: unknown): boolean {
   return typeof type === 'string' && (type.startsWith('auth/') || type.startsWith('persist/'));
 }
 
+function wallClockCheckMs(seconds: number | undefined): number {
+  const value = seconds ?? 1;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value * 1000 > MAX_TIMER_DELAY) {
+    throw new AuthError('invalid-option', 'createAuthListener: "wallClockCheck" must be 0 or a number of seconds.');
+  }
+  return value * 1000;
+}
+
 // What this tab did itself and other tabs must follow; adopted news (sessionSynced) is not re-announced.
 const announces = (action: UnknownAction): boolean =>
   signIn.match(action) ||
@@ -154,7 +166,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       timeoutMs: (refresh?.timeout ?? 10) * 1000,
       retryBaseMs: (refresh?.retryDelay ?? 2) * 1000,
       retryMaxMs: (refresh?.maxRetryDelay ?? 60) * 1000,
-      wallClockCheckMs: (options.wallClockCheck ?? 10) * 1000,
+      wallClockCheckMs: wallClockCheckMs(options.wallClockCheck),
       wake: options.wake ?? browserWakeSource,
       random: options.random ?? Math.random,
       logger,
@@ -165,6 +177,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     // Take-latest: each auth action replaces the previous wait.
     api.cancelActiveListeners();
     const run = engineFor(api);
+    run.observe();
     run.abandonStale();
     const ref = refOf(selectAuthState(api.getState()));
     if (ref === null) return run.track(null);
