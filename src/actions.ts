@@ -5,4 +5,5 @@ import { createAction } from '@reduxjs/toolkit';
  * returns a `Promise<RefreshOutcome>` and joins a refresh already in flight.
  */
 export const refreshNow = /* @__PURE__ */ createAction('auth/refreshNow');
+/** The action {@link refreshNow} creates. */
 export type RefreshNowAction = ReturnType<typeof refreshNow>;

@@ -64,7 +64,12 @@ function signedOut(state: AuthState): AuthState {
   return state.storageRead ? { ...initialState, storageRead: true } : initialState;
 }
 
-function startedWith(state: AuthState, session: AuthSession, tokenExpired = false, restoring = false): AuthState {
+function startedWith(
+  state: AuthState,
+  session: AuthSession,
+  tokenExpired = false,
+  restoring = false,
+): AuthState {
   return { ...signedOut(state), session, tokenExpired, restoring };
 }
 
@@ -170,14 +175,31 @@ export const authSlice = /* @__PURE__ */ createSlice({
   },
 });
 
+/** The `auth` slice reducer, unpersisted. Mount it at `state.auth` (or use `persistAuthReducer`). */
 export const authReducer = authSlice.reducer;
-export const {
-  signIn,
-  signOut,
-  refreshStarted,
-  refreshSucceeded,
-  refreshFailed,
-  tokenExpired,
-  sessionRestored,
-  sessionSynced,
-} = authSlice.actions;
+
+const actions = authSlice.actions;
+/**
+ * Start a session from React Auth Kit's sign-in payload. Throws `AuthError`
+ * (`'invalid-token'` / `'token-expired'`) before anything is dispatched.
+ *
+ * @example
+ * ```ts
+ * dispatch(signIn({ auth: { token, type: 'Bearer' }, refresh: refreshToken, userState: { name } }));
+ * ```
+ */
+export const signIn = actions.signIn;
+/** End the session everywhere: state, storage and (with cross-tab sync) other tabs. */
+export const signOut = actions.signOut;
+/** Dispatched by the listener when a refresh call starts. */
+export const refreshStarted = actions.refreshStarted;
+/** Dispatched by the listener with validated new tokens; ignored for a session that moved on. */
+export const refreshSucceeded = actions.refreshSucceeded;
+/** Dispatched by the listener when a refresh fails; `reason: 'rejected'` ends the session. */
+export const refreshFailed = actions.refreshFailed;
+/** Dispatched by the scheduler when the access token's expiry passes without a new one. */
+export const tokenExpired = actions.tokenExpired;
+/** Dispatched by the listener with what storage held at startup, validated and time-stamped. */
+export const sessionRestored = actions.sessionRestored;
+/** Dispatched when another tab announces its session (or its sign-out). */
+export const sessionSynced = actions.sessionSynced;

@@ -15,9 +15,11 @@ export interface AuthSession<U = unknown> {
   expiresAt: number | null;
   /** Local time the current access token arrived; the interval and the margin count from it. */
   receivedAt: number;
+  /** The refresh token, or `null` when the server issued none (the session then ends with the access token). */
   refreshToken: string | null;
   /** When the refresh token expires, or `null` when unknown. */
   refreshExpiresAt: number | null;
+  /** Whatever the app keeps about the user (must be serializable). */
   userState: U | null;
 }
 
@@ -94,5 +96,6 @@ export interface SignInParams<U = unknown> {
   refresh?: string | null;
   /** Seconds the refresh token lives; otherwise read from its `exp` when it is a JWT. */
   refreshExpiresIn?: number;
+  /** Whatever the app keeps about the user (must be serializable); read it with `selectAuthUser`. */
   userState?: U | null;
 }

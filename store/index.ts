@@ -1,1 +1,6 @@
-export { createAuthStore, type AuthStore, type CreateAuthStoreOptions } from './createAuthStore';
+export {
+  createAuthStore,
+  type AuthStore,
+  type AuthStoreState,
+  type CreateAuthStoreOptions,
+} from './createAuthStore';

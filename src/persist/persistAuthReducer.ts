@@ -28,6 +28,7 @@ export interface AuthPersistOptions {
 /** The persisted slice: the auth state plus redux-persist's `_persist` marker. */
 export type PersistedAuthState<U = unknown> = AuthState<U> & PersistPartial;
 
+/** The storage key and cookie name when `authName` is not given (as in React Auth Kit). */
 export const DEFAULT_AUTH_NAME = '_auth';
 
 /** A cookie lives as long as the session can: until the refresh token (or, without one, the access token) expires. */

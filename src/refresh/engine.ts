@@ -213,7 +213,12 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   function fail(flight: InFlight, reason: RefreshFailureReason): RefreshOutcome {
     release(flight);
     if (!isRef(auth(), flight.ref)) return { ok: false, reason };
-    const delay = backoffDelay(auth().refresh.failures, config.retryBaseMs, config.retryMaxMs, config.random());
+    const delay = backoffDelay(
+      auth().refresh.failures,
+      config.retryBaseMs,
+      config.retryMaxMs,
+      config.random(),
+    );
     store.dispatch(
       refreshFailed({ ...flight.ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
     );

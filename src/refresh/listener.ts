@@ -106,7 +106,10 @@ function isAuthTraffic(action: unknown): boolean {
 function wallClockCheckMs(seconds: number | undefined): number {
   const value = seconds ?? 1;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value * 1000 > MAX_TIMER_DELAY) {
-    throw new AuthError('invalid-option', 'createAuthListener: "wallClockCheck" must be 0 or a number of seconds.');
+    throw new AuthError(
+      'invalid-option',
+      'createAuthListener: "wallClockCheck" must be 0 or a number of seconds.',
+    );
   }
   return value * 1000;
 }
@@ -157,6 +160,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   const listener = createListenerMiddleware({
     onError: (error) => logger.error('[redux-auth-kit] a refresh listener failed', error),
   });
+  const clockMs = wallClockCheckMs(options.wallClockCheck);
   let engine: RefreshEngine | null = null;
   const engineFor = (store: StoreAccess): RefreshEngine =>
     (engine ??= createRefreshEngine<U>(store, {
@@ -166,7 +170,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       timeoutMs: (refresh?.timeout ?? 10) * 1000,
       retryBaseMs: (refresh?.retryDelay ?? 2) * 1000,
       retryMaxMs: (refresh?.maxRetryDelay ?? 60) * 1000,
-      wallClockCheckMs: wallClockCheckMs(options.wallClockCheck),
+      wallClockCheckMs: clockMs,
       wake: options.wake ?? browserWakeSource,
       random: options.random ?? Math.random,
       logger,
@@ -226,6 +230,13 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   startListening(listener.startListening);
 
   const middleware: Middleware<AuthDispatchExtension, AuthRootState> = (api) => {
+    // One engine, one store: a second store would be driven by the first one's state.
+    if (engine !== null) {
+      throw new AuthError(
+        'invalid-option',
+        'This auth listener already serves a store: create one per store.',
+      );
+    }
     const run = engineFor(api);
     const withListeners = listener.middleware(api);
     return (next) => {

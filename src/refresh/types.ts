@@ -4,6 +4,7 @@ export interface RefreshApiCallbackParam<U = unknown> {
   authToken?: string;
   /** The current refresh token. */
   refreshToken?: string;
+  /** The current user state. */
   authUserState: U | null;
   /** Aborted on timeout, sign-out and store teardown: pass it to `fetch`. */
   signal: AbortSignal;
@@ -14,6 +15,7 @@ export interface RefreshApiSuccess<U = unknown> {
   isSuccess: true;
   /** The new access token: a JWT, or an opaque token when `newAuthTokenExpireIn` or `interval` is set. */
   newAuthToken: string;
+  /** A new header scheme; the current one (default `'Bearer'`) is kept when omitted. */
   newAuthTokenType?: string;
   /** Seconds the new access token lives; overrides its `exp`. */
   newAuthTokenExpireIn?: number;
@@ -30,6 +32,7 @@ export interface RefreshApiRejection {
   isSuccess: false;
 }
 
+/** What `refreshApiCallback` resolves with: new tokens, or the server's rejection. */
 export type RefreshApiResult<U = unknown> = RefreshApiSuccess<U> | RefreshApiRejection;
 
 /**
