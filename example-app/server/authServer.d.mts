@@ -1,0 +1,101 @@
+/** Options for {@link startAuthServer}. Durations are in seconds. */
+export interface AuthServerOptions {
+  /** TCP port; `0` (default) picks a free one. */
+  port?: number;
+  /** Default `'127.0.0.1'`. */
+  host?: string;
+  /** Access-token lifetime in seconds. Default 30. */
+  accessTtl?: number;
+  /** Refresh-token lifetime in seconds (each rotation starts a new one). Default 3600. */
+  refreshTtl?: number;
+  /** Serve this directory (the built app) on the same origin, with SPA fallback to `index.html`. */
+  staticDir?: string;
+  /** Receives one line per login/refresh; default silent. */
+  log?: (line: string) => void;
+}
+
+/** The user the server returns at login. */
+export interface DemoUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** `POST /login` and `POST /refresh` answer with this. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds. */
+  accessExpiresIn: number;
+  /** Seconds. */
+  refreshExpiresIn: number;
+  user: DemoUser;
+}
+
+/** One `/refresh` call. */
+export interface RefreshLogEntry {
+  /** Server time (epoch ms) the call arrived. */
+  at: number;
+  ok: boolean;
+  /** Why it was refused: `'missing' | 'invalid' | 'expired' | 'unknown' | 'revoked' | 'reuse'`, or `null`. */
+  reason: string | null;
+  family: string | null;
+  /** Index in `issued` of the pair whose refresh token was presented, or `null` when unknown. */
+  replaces: number | null;
+}
+
+/** One access token the server issued (at login or refresh). */
+export interface IssuedToken {
+  at: number;
+  family: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** What `GET /__stats` returns. */
+export interface AuthServerStats {
+  logins: number;
+  /** Every `/refresh` request, accepted or not. */
+  refreshCalls: number;
+  refreshSucceeded: number;
+  refreshRejected: number;
+  /** A spent refresh token was presented again (its family was revoked). */
+  reuseDetections: number;
+  logouts: number;
+  /** Families revoked (logout, reuse or `/__revoke`). */
+  revocations: number;
+  /** Requests to `/api/*`. */
+  apiCalls: number;
+  /** `/api/*` requests refused with 401. */
+  apiUnauthorized: number;
+  /** `/api/*` requests refused because the access token had expired. */
+  apiExpiredToken: number;
+  refreshLog: RefreshLogEntry[];
+  issued: IssuedToken[];
+  accessTtl: number;
+  refreshTtl: number;
+  /** Families not revoked. */
+  activeFamilies: number;
+}
+
+export interface AuthServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Stops listening and drops open connections. */
+  close: () => Promise<void>;
+  /** A snapshot of the counters (what `GET /__stats` returns). */
+  stats: () => AuthServerStats;
+  /** Revokes every refresh-token family (what `POST /__revoke` does); returns how many. */
+  revokeAll: () => number;
+  /**
+   * Refuses every access token issued so far with a 401 `token-revoked`, while
+   * their refresh tokens stay valid (what `POST /__revoke-access` does); returns how many.
+   */
+  revokeAccessTokens: () => number;
+}
+
+/** Starts the example's auth server on 127.0.0.1. */
+export function startAuthServer(options?: AuthServerOptions): Promise<AuthServer>;
+
+/** Reads a positive number of seconds from the environment variable `name`, or `fallback`. */
+export function secondsFromEnv(name: string, fallback: number): number;

@@ -1,0 +1,430 @@
+// The example's auth server: real HTTP on 127.0.0.1, no framework.
+//
+// - JWTs signed with jose (HS256, a fresh random secret per start).
+// - Short-lived access tokens, longer refresh tokens.
+// - Rotating refresh tokens with reuse detection: every refresh token belongs to
+//   a family; presenting a spent one revokes the whole family.
+// - A deny-list: /logout (and POST /__revoke) revoke families.
+// - Counters at GET /__stats so tests can see exactly what the app did;
+//   POST /__revoke (all refresh-token families) and POST /__revoke-access (all
+//   access tokens issued so far) let them drive the server.
+// - With `staticDir`, it also serves the built app (SPA fallback to index.html),
+//   so cookies and fetch are same-origin.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+
+const ISSUER = 'redux-auth-kit-example';
+const MAX_BODY_BYTES = 16 * 1024;
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/** Reads a positive number of seconds from the environment, or `fallback`. */
+export function secondsFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
+  return value;
+}
+
+function displayName(username) {
+  const base = username.split('@')[0] ?? username;
+  return base
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join(' ');
+}
+
+class HttpError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function sendJson(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+async function readJson(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too-large', 'request body too large');
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    const value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    throw new HttpError(400, 'bad-json', 'request body is not JSON');
+  }
+}
+
+/**
+ * Starts the auth server.
+ *
+ * @param {import('./authServer.d.mts').AuthServerOptions} [options]
+ * @returns {Promise<import('./authServer.d.mts').AuthServer>}
+ */
+export async function startAuthServer(options = {}) {
+  const accessTtl = options.accessTtl ?? 30;
+  const refreshTtl = options.refreshTtl ?? 3600;
+  const host = options.host ?? '127.0.0.1';
+  const staticDir = options.staticDir === undefined ? undefined : resolve(options.staticDir);
+  const log = options.log ?? (() => {});
+  const secret = randomBytes(32);
+
+  /** family id → { user, revoked, revokedBecause } */
+  const families = new Map();
+  /** refresh-token jti → { family, spent, expiresAt, index } */
+  const refreshTokens = new Map();
+  /** access-token jti → expiry (epoch ms) of every live access token, and the ones refused before expiry. */
+  const liveAccess = new Map();
+  const deniedAccess = new Map();
+
+  const stats = {
+    logins: 0,
+    refreshCalls: 0,
+    refreshSucceeded: 0,
+    refreshRejected: 0,
+    reuseDetections: 0,
+    logouts: 0,
+    revocations: 0,
+    apiCalls: 0,
+    apiUnauthorized: 0,
+    apiExpiredToken: 0,
+    /** One entry per /refresh call, oldest first. */
+    refreshLog: [],
+    /** One entry per access token issued, oldest first. */
+    issued: [],
+  };
+
+  const nowSeconds = () => Date.now() / 1000;
+
+  async function issuePair(family, user) {
+    const iat = Math.floor(nowSeconds());
+    const accessJti = randomUUID();
+    for (const [jti, exp] of liveAccess) if (exp <= Date.now()) liveAccess.delete(jti);
+    liveAccess.set(accessJti, (iat + accessTtl) * 1000);
+    const accessToken = await new SignJWT({ typ: 'access', name: user.name, fam: family })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setSubject(user.id)
+      .setJti(accessJti)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + accessTtl)
+      .sign(secret);
+    const refreshJti = randomUUID();
+    const refreshExp = iat + refreshTtl;
+    const refreshToken = await new SignJWT({ typ: 'refresh', fam: family })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setSubject(user.id)
+      .setJti(refreshJti)
+      .setIssuedAt(iat)
+      .setExpirationTime(refreshExp)
+      .sign(secret);
+    // `index` ties the refresh token to the pair it came with, so the log can say which pair a refresh replaced.
+    refreshTokens.set(refreshJti, {
+      family,
+      spent: false,
+      expiresAt: refreshExp * 1000,
+      index: stats.issued.length,
+    });
+    stats.issued.push({ at: Date.now(), family, expiresAt: (iat + accessTtl) * 1000 });
+    return { accessToken, refreshToken, accessExpiresIn: accessTtl, refreshExpiresIn: refreshTtl, user };
+  }
+
+  function revokeFamily(family, because) {
+    const entry = families.get(family);
+    if (entry === undefined || entry.revoked) return false;
+    entry.revoked = true;
+    entry.revokedBecause = because;
+    stats.revocations += 1;
+    return true;
+  }
+
+  async function verify(token, typ) {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
+    if (payload.typ !== typ) throw new HttpError(401, 'wrong-token-type', `not an ${typ} token`);
+    return payload;
+  }
+
+  // --- routes -------------------------------------------------------------
+
+  async function login(req, res) {
+    const body = await readJson(req);
+    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (username === '' || password === '') {
+      throw new HttpError(400, 'missing-credentials', 'username and password are required');
+    }
+    const user = {
+      id: username.toLowerCase(),
+      name: displayName(username) || username,
+      email: username.includes('@') ? username : `${username.toLowerCase()}@example.com`,
+    };
+    const family = randomUUID();
+    families.set(family, { user, revoked: false, revokedBecause: null });
+    stats.logins += 1;
+    log(`login ${user.id}`);
+    sendJson(res, 200, await issuePair(family, user));
+  }
+
+  async function refresh(req, res) {
+    stats.refreshCalls += 1;
+    const entry = { at: Date.now(), ok: false, reason: null, family: null, replaces: null };
+    stats.refreshLog.push(entry);
+    const reject = (reason, message) => {
+      entry.reason = reason;
+      stats.refreshRejected += 1;
+      log(`refresh rejected: ${reason}`);
+      throw new HttpError(401, reason, message);
+    };
+
+    const body = await readJson(req);
+    if (typeof body.refreshToken !== 'string' || body.refreshToken === '')
+      reject('missing', 'refreshToken is required');
+    let payload;
+    try {
+      payload = await verify(body.refreshToken, 'refresh');
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) reject('expired', 'refresh token expired');
+      reject('invalid', 'refresh token invalid');
+    }
+    const record = refreshTokens.get(payload.jti);
+    const family = families.get(payload.fam);
+    if (record === undefined || family === undefined) reject('unknown', 'refresh token unknown');
+    entry.family = record.family;
+    entry.replaces = record.index;
+    if (family.revoked) reject('revoked', `refresh token revoked (${family.revokedBecause})`);
+    if (record.spent) {
+      // Reuse of a spent token: whoever holds the family is not to be trusted any more.
+      stats.reuseDetections += 1;
+      revokeFamily(record.family, 'reuse');
+      reject('reuse', 'refresh token already used; its family is revoked');
+    }
+    if (record.expiresAt <= Date.now()) reject('expired', 'refresh token expired');
+    record.spent = true;
+    entry.ok = true;
+    stats.refreshSucceeded += 1;
+    log(`refresh ok ${family.user.id}`);
+    sendJson(res, 200, await issuePair(record.family, family.user));
+  }
+
+  async function logout(req, res) {
+    const body = await readJson(req);
+    stats.logouts += 1;
+    if (typeof body.refreshToken === 'string') {
+      try {
+        const payload = await verify(body.refreshToken, 'refresh');
+        revokeFamily(payload.fam, 'logout');
+      } catch {
+        // Signing out with a dead token is fine: there is nothing left to revoke.
+      }
+    }
+    res.writeHead(204, { 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  async function authorize(req) {
+    stats.apiCalls += 1;
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    try {
+      if (match === null) throw new HttpError(401, 'missing-token', 'Authorization: Bearer <token> required');
+      let claims;
+      try {
+        claims = await verify(match[1], 'access');
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) {
+          stats.apiExpiredToken += 1;
+          throw new HttpError(401, 'token-expired', 'access token expired');
+        }
+        if (error instanceof HttpError) throw error;
+        throw new HttpError(401, 'invalid-token', 'access token invalid');
+      }
+      if (deniedAccess.has(claims.jti)) throw new HttpError(401, 'token-revoked', 'access token revoked');
+      return claims;
+    } catch (error) {
+      stats.apiUnauthorized += 1;
+      throw error;
+    }
+  }
+
+  async function profile(req, res) {
+    const claims = await authorize(req);
+    const family = families.get(claims.fam);
+    const user = family?.user ?? { id: claims.sub, name: claims.name, email: null };
+    sendJson(res, 200, {
+      user,
+      token: { issuedAt: claims.iat * 1000, expiresAt: claims.exp * 1000 },
+      serverTime: Date.now(),
+      requestsServed: stats.apiCalls,
+      projects: [
+        { id: 'p1', name: 'Billing migration', status: 'On track', progress: 72 },
+        { id: 'p2', name: 'Mobile onboarding', status: 'At risk', progress: 41 },
+        { id: 'p3', name: 'Search relevance', status: 'On track', progress: 88 },
+      ],
+    });
+  }
+
+  function publicStats() {
+    return {
+      ...stats,
+      refreshLog: stats.refreshLog.map((e) => ({ ...e })),
+      issued: stats.issued.map((e) => ({ ...e })),
+      accessTtl,
+      refreshTtl,
+      activeFamilies: [...families.values()].filter((f) => !f.revoked).length,
+    };
+  }
+
+  /** Refuses every access token issued so far (refresh tokens stay valid): the next API call gets a 401. */
+  function revokeAccessTokens() {
+    for (const [jti, exp] of deniedAccess) if (exp <= Date.now()) deniedAccess.delete(jti);
+    for (const [jti, exp] of liveAccess) deniedAccess.set(jti, exp);
+    const count = liveAccess.size;
+    liveAccess.clear();
+    return count;
+  }
+
+  function revokeAll() {
+    let count = 0;
+    for (const id of families.keys()) if (revokeFamily(id, 'admin')) count += 1;
+    return count;
+  }
+
+  // --- static files ---------------------------------------------------------
+
+  async function serveStatic(req, res, pathname) {
+    if (staticDir === undefined) throw new HttpError(404, 'not-found', 'not found');
+    let decoded;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      throw new HttpError(400, 'bad-path', 'bad path');
+    }
+    const file = resolve(join(staticDir, decoded));
+    if (file !== staticDir && !file.startsWith(staticDir + sep))
+      throw new HttpError(404, 'not-found', 'not found');
+    let target = file;
+    const info = await stat(target).catch(() => null);
+    if (info === null || !info.isFile()) {
+      // SPA fallback: paths without a file extension get the app; missing assets get a 404.
+      if (extname(decoded) !== '') throw new HttpError(404, 'not-found', 'not found');
+      target = join(staticDir, 'index.html');
+    }
+    const type = CONTENT_TYPES[extname(target)] ?? 'application/octet-stream';
+    const immutable = target.startsWith(join(staticDir, 'assets') + sep);
+    if (target.endsWith('index.html')) {
+      const html = await readFile(target);
+      res.writeHead(200, {
+        'content-type': type,
+        'cache-control': 'no-cache',
+        'content-length': html.length,
+      });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': type,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(target).pipe(res);
+  }
+
+  // --- dispatch -------------------------------------------------------------
+
+  async function handle(req, res) {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const route = `${req.method} ${pathname}`;
+    switch (route) {
+      case 'POST /login':
+        return login(req, res);
+      case 'POST /refresh':
+        return refresh(req, res);
+      case 'POST /logout':
+        return logout(req, res);
+      case 'GET /api/profile':
+        return profile(req, res);
+      case 'GET /__stats':
+        return sendJson(res, 200, publicStats());
+      case 'POST /__revoke':
+        return sendJson(res, 200, { revoked: revokeAll() });
+      case 'POST /__revoke-access':
+        return sendJson(res, 200, { revoked: revokeAccessTokens() });
+      default:
+        if (pathname.startsWith('/api/') || pathname.startsWith('/__')) {
+          throw new HttpError(404, 'not-found', `no such resource: ${route}`);
+        }
+        if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, pathname);
+        throw new HttpError(405, 'method-not-allowed', `${req.method} not allowed`);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { error: error.code, message: error.message });
+      } else {
+        console.error('[auth-server]', error);
+        sendJson(res, 500, { error: 'internal', message: 'internal error' });
+      }
+    });
+  });
+
+  await new Promise((resolvePromise, rejectPromise) => {
+    server.once('error', rejectPromise);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', rejectPromise);
+      resolvePromise();
+    });
+  });
+  const address = server.address();
+  const url = `http://${host}:${typeof address === 'object' && address !== null ? address.port : options.port}`;
+
+  let closing = null;
+  const close = () => {
+    closing ??= new Promise((resolvePromise) => {
+      server.close(() => resolvePromise());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  return { url, close, stats: publicStats, revokeAll, revokeAccessTokens };
+}

@@ -1,0 +1,72 @@
+import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import type { SignOutReason } from 'redux-auth-kit';
+
+/**
+ * What started a refresh, as far as the app can tell: the "Refresh now"
+ * button, the restore of a stored session, or the library on its own (the
+ * schedule, a wake-up, or a 401 answered by `withReauth`).
+ */
+export type RefreshTrigger = 'automatic' | 'manual' | 'restore';
+
+export interface ActivityEntry {
+  id: number;
+  /** Local epoch ms. */
+  at: number;
+  event: 'signed-in' | 'restored' | 'refresh' | 'signed-out';
+  trigger: RefreshTrigger | null;
+  outcome: 'ok' | 'retrying' | 'rejected' | 'info';
+  detail: string;
+}
+
+export interface ActivityState {
+  /** Newest first, at most {@link MAX_ENTRIES}. */
+  entries: ActivityEntry[];
+  nextId: number;
+  /** "Refresh now" was clicked; the next refresh result is labelled manual. */
+  manualPending: boolean;
+  /** How the last session ended, for the sign-in page. Cleared by a new sign-in. */
+  ended: { at: number; reason: SignOutReason } | null;
+}
+
+const MAX_ENTRIES = 50;
+
+const initialState: ActivityState = { entries: [], nextId: 1, manualPending: false, ended: null };
+
+/**
+ * The demo's own slice: a log of what the session did (refreshes with their
+ * outcome and reason, sign-in, restore, sign-out). Filled by the listener in
+ * `store.ts`, which stamps the time in the action, so the reducer stays pure.
+ */
+export const activitySlice = createSlice({
+  name: 'activity',
+  initialState,
+  reducers: {
+    logged: {
+      reducer(state, action: PayloadAction<Omit<ActivityEntry, 'id'>>) {
+        state.entries.unshift({ ...action.payload, id: state.nextId });
+        state.entries.length = Math.min(state.entries.length, MAX_ENTRIES);
+        state.nextId += 1;
+        if (action.payload.event === 'refresh') state.manualPending = false;
+        if (action.payload.event === 'signed-in') state.ended = null;
+      },
+      prepare(entry: Omit<ActivityEntry, 'id' | 'at'>) {
+        return { payload: { ...entry, at: Date.now() } };
+      },
+    },
+    manualRefreshRequested(state) {
+      state.manualPending = true;
+    },
+    sessionEnded: {
+      reducer(state, action: PayloadAction<{ at: number; reason: SignOutReason }>) {
+        state.ended = action.payload;
+        state.manualPending = false;
+      },
+      prepare(reason: SignOutReason) {
+        return { payload: { at: Date.now(), reason } };
+      },
+    },
+  },
+});
+
+export const { logged, manualRefreshRequested, sessionEnded } = activitySlice.actions;
+export const activityReducer = activitySlice.reducer;

@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from 'react';
+import { AuthError, type SignOutReason } from 'redux-auth-kit';
+import { useSignIn } from 'redux-auth-kit/react';
+import { useAppSelector } from '../hooks';
+import { login } from '../server';
+import type { User } from '../types';
+
+const endedText: Record<SignOutReason, string> = {
+  user: 'You signed out.',
+  rejected: 'Your session was ended by the server. Please sign in again.',
+  expired: 'Your session expired. Please sign in again.',
+};
+
+export function LoginPage() {
+  const signIn = useSignIn<User>();
+  const ended = useAppSelector((state) => state.activity.ended);
+  const [username, setUsername] = useState('ada.lovelace');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await login(username, password);
+      signIn({
+        auth: { token: answer.accessToken },
+        refresh: answer.refreshToken,
+        refreshExpiresIn: answer.refreshExpiresIn,
+        userState: answer.user,
+      });
+    } catch (e) {
+      if (e instanceof AuthError) setError(`The server sent an unusable token (${e.code}).`);
+      else setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="login">
+      <section className="login-intro">
+        <h1>Stay signed in, safely.</h1>
+        <p>
+          This console signs you in with a short-lived JWT access token and a rotating refresh token.
+          redux-auth-kit refreshes the access token before it expires, keeps the session across reloads, and
+          signs you out cleanly when the server revokes it.
+        </p>
+        <ul className="checklist">
+          <li>Refreshes are scheduled from the token&rsquo;s own lifetime</li>
+          <li>Every refresh token is used exactly once</li>
+          <li>Reloads restore the session without a login flash</li>
+        </ul>
+      </section>
+      <form className="card login-card" onSubmit={onSubmit} data-testid="login-form">
+        <h2>Sign in to Lumen</h2>
+        {ended !== null && (
+          <p
+            className={`notice notice-${ended.reason}`}
+            data-testid="session-ended"
+            data-reason={ended.reason}
+          >
+            {endedText[ended.reason]}
+          </p>
+        )}
+        <label className="field">
+          <span>Username</span>
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            data-testid="login-username"
+          />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            placeholder="Any password works in this demo"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            data-testid="login-password"
+          />
+        </label>
+        {error !== null && (
+          <p className="notice notice-error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button-primary" disabled={busy} data-testid="login-submit">
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { selectAuthExpiresAt } from 'redux-auth-kit';
+import { useAuthHeader, useRefreshNow, useRefreshStatus } from 'redux-auth-kit/react';
+import { manualRefreshRequested } from '../activity';
+import { formatDuration, formatTime, useAppDispatch, useAppSelector, useNow } from '../hooks';
+import { authType } from '../store';
+
+/** `Bearer eyJhbGciOi…k3Fq`: enough to see the token change, not enough to copy it. */
+const maskHeader = (header: string): string => {
+  const [type, token = ''] = header.split(' ');
+  return `${type} ${token.slice(0, 10)}…${token.slice(-4)}`;
+};
+
+const statusText = { idle: 'Up to date', refreshing: 'Refreshing…', retrying: 'Retrying' } as const;
+
+export function SessionCard() {
+  const now = useNow(200);
+  const dispatch = useAppDispatch();
+  const refreshNow = useRefreshNow();
+  const status = useRefreshStatus();
+  const header = useAuthHeader();
+  const expiresAt = useAppSelector(selectAuthExpiresAt);
+  const receivedAt = useAppSelector((state) => state.auth.session?.receivedAt ?? null);
+  const refreshExpiresAt = useAppSelector((state) => state.auth.session?.refreshExpiresAt ?? null);
+  const retryAt = useAppSelector((state) => state.auth.refresh.retryAt);
+  const [busy, setBusy] = useState(false);
+
+  const remaining = expiresAt === null ? null : expiresAt - now;
+  const lifetime = expiresAt === null || receivedAt === null ? null : expiresAt - receivedAt;
+  const fraction =
+    remaining === null || lifetime === null || lifetime <= 0 ? 0 : Math.min(1, remaining / lifetime);
+  const low = fraction < 0.25;
+
+  const onRefresh = async () => {
+    setBusy(true);
+    dispatch(manualRefreshRequested());
+    await refreshNow();
+    setBusy(false);
+  };
+
+  return (
+    <section className="card session" aria-labelledby="session-title">
+      <header className="card-head">
+        <h2 id="session-title">Session</h2>
+        <span className={`pill pill-${status}`} data-testid="refresh-status" data-status={status}>
+          {statusText[status]}
+          {status === 'retrying' && retryAt !== null && ` in ${formatDuration(retryAt - now)}`}
+        </span>
+      </header>
+      <div className="countdown" data-testid="token-countdown" data-expires-at={expiresAt ?? ''}>
+        <span className="countdown-label">Access token expires in</span>
+        <span className={`countdown-value${low ? ' countdown-low' : ''}`}>
+          {remaining === null ? '—' : remaining > 0 ? formatDuration(remaining) : 'expired'}
+        </span>
+        <div
+          className="meter"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(fraction * 100)}
+        >
+          <div className={`meter-fill${low ? ' meter-low' : ''}`} style={{ width: `${fraction * 100}%` }} />
+        </div>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Access token</dt>
+          <dd>{expiresAt === null ? '—' : `until ${formatTime(expiresAt)}`}</dd>
+        </div>
+        <div>
+          <dt>Refresh token</dt>
+          <dd>{refreshExpiresAt === null ? '—' : `valid ${formatDuration(refreshExpiresAt - now)}`}</dd>
+        </div>
+        <div>
+          <dt>Authorization</dt>
+          <dd className="mono" data-testid="auth-header" data-live={header !== null}>
+            {header === null ? 'none until the next refresh' : maskHeader(header)}
+          </dd>
+        </div>
+        <div>
+          <dt>Stored in</dt>
+          <dd data-testid="storage-mode">{authType === 'cookie' ? 'Cookie' : 'localStorage'}</dd>
+        </div>
+      </dl>
+      <button
+        type="button"
+        className="button button-primary"
+        onClick={() => void onRefresh()}
+        disabled={busy}
+        data-testid="refresh-now"
+      >
+        {busy ? 'Refreshing…' : 'Refresh now'}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { selectRefreshToken } from 'redux-auth-kit';
+import { useAuthUser, useSessionStatus, useSignOut } from 'redux-auth-kit/react';
+import { useAppStore } from '../hooks';
+import { logout } from '../server';
+import { authType, switchStorage } from '../store';
+import type { AuthType, User } from '../types';
+
+const storages: { type: AuthType; label: string }[] = [
+  { type: 'cookie', label: 'Cookie' },
+  { type: 'localstorage', label: 'localStorage' },
+];
+
+function StorageSwitch() {
+  const [switching, setSwitching] = useState<AuthType | null>(null);
+  const choose = (type: AuthType) => {
+    if (type === authType || switching !== null) return;
+    setSwitching(type);
+    void switchStorage(type);
+  };
+  return (
+    <div className="storage" data-testid="storage-switch" data-storage={authType}>
+      <span className="storage-label">Session stored in</span>
+      <div className="segmented" role="group" aria-label="Session storage">
+        {storages.map(({ type, label }) => (
+          <button
+            key={type}
+            type="button"
+            className="segment"
+            aria-pressed={(switching ?? authType) === type}
+            disabled={switching !== null}
+            onClick={() => choose(type)}
+            data-testid={`storage-${type}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Signs out here and on the server: the refresh token's family goes on the deny-list. */
+function useSignOutEverywhere(): () => void {
+  const store = useAppStore();
+  const signOut = useSignOut();
+  return () => {
+    logout(selectRefreshToken(store.getState()));
+    signOut();
+  };
+}
+
+function UserMenu() {
+  const status = useSessionStatus();
+  const user = useAuthUser<User>();
+  const signOut = useSignOutEverywhere();
+  if (status === 'restoring') {
+    return (
+      <span className="pill pill-refreshing" data-testid="session-restoring">
+        Restoring session…
+      </span>
+    );
+  }
+  if (status === 'signed-out' || user === null) return null;
+  const initials = user.name
+    .split(' ')
+    .map((part) => part[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  return (
+    <div className="user">
+      <span className="avatar" aria-hidden="true">
+        {initials}
+      </span>
+      <span className="user-text">
+        <span className="user-name" data-testid="user-name">
+          {user.name}
+        </span>
+        <span className="user-email">{user.email}</span>
+      </span>
+      <button type="button" className="button button-quiet" onClick={signOut} data-testid="sign-out">
+        Sign out
+      </button>
+    </div>
+  );
+}
+
+export function TopBar() {
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="logo" aria-hidden="true">
+          L
+        </span>
+        <span className="brand-name">Lumen</span>
+        <span className="brand-tag">Console</span>
+      </div>
+      <div className="topbar-right">
+        <StorageSwitch />
+        <UserMenu />
+      </div>
+    </header>
+  );
+}

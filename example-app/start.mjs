@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// One command for a new user: build the example app (production build) and
+// serve it from the auth server on 127.0.0.1, same origin as /login, /refresh,
+// /logout and /api.
+//
+//   node example-app/start.mjs              # http://127.0.0.1:5173
+//   PORT=8080 ACCESS_TTL=10 node example-app/start.mjs
+//   node example-app/start.mjs --no-build   # serve the last build
+//
+// Env: PORT (default 5173; 0 = any free port), ACCESS_TTL (seconds, default 30),
+// REFRESH_TTL (seconds, default 3600).
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { secondsFromEnv, startAuthServer } from './server/authServer.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, 'dist');
+const skipBuild = process.argv.includes('--no-build');
+
+if (!skipBuild || !existsSync(join(outDir, 'index.html'))) {
+  const { build } = await import('vite');
+  console.log('Building the example app…');
+  await build({
+    configFile: join(here, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+}
+
+const port = process.env.PORT === undefined || process.env.PORT === '' ? 5173 : Number(process.env.PORT);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
+  process.exit(1);
+}
+const accessTtl = secondsFromEnv('ACCESS_TTL', 30);
+const refreshTtl = secondsFromEnv('REFRESH_TTL', 3600);
+
+let server;
+try {
+  server = await startAuthServer({
+    port,
+    accessTtl,
+    refreshTtl,
+    staticDir: outDir,
+    log: (line) => console.log(`${new Date().toLocaleTimeString()}  ${line}`),
+  });
+} catch (error) {
+  if (error?.code === 'EADDRINUSE') {
+    console.error(`Port ${port} is in use. Try another one: PORT=5180 npm start`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+console.log(`
+  Lumen Console (redux-auth-kit example) is running:
+
+    ${server.url}
+
+  Sign in with any username and any non-empty password.
+  Access tokens live ${accessTtl} s, refresh tokens ${refreshTtl} s. Stats: ${server.url}/__stats
+  Press Ctrl+C to stop.
+`);
+
+const stop = () => {
+  void server.close().then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,214 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import {
+  startAuthServer,
+  type AuthServer,
+  type AuthServerOptions,
+} from '../../example-app/server/authServer.mjs';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The app's cookie name / localStorage key. */
+export const AUTH_NAME = '_auth';
+
+const exampleApp = fileURLToPath(new URL('../../example-app/', import.meta.url));
+
+/** A production build of the example app (what `npm start` serves) in a temporary directory. */
+export async function buildApp(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const { build } = await import('vite');
+  const dir = await mkdtemp(join(tmpdir(), 'redux-auth-kit-e2e-'));
+  // Vitest sets NODE_ENV=test, and Vite builds what NODE_ENV says: React's development
+  // build, not the one users get. Build as `npm start` does.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(exampleApp, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: dir, emptyOutDir: true, sourcemap: false },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** What a document rendered: the app's top-level screens, and the protected data's error state. */
+export type Screen = 'app-loading' | 'restoring' | 'login-form' | 'dashboard' | 'profile-error';
+const SCREENS: Screen[] = ['app-loading', 'restoring', 'login-form', 'dashboard', 'profile-error'];
+
+/**
+ * Records, per document, every screen (by `data-testid`) that was ever inserted into the DOM —
+ * even one removed again in the same task, so a one-frame flash of the login
+ * form is caught. Installed before any page script runs, on every navigation.
+ */
+export class ScreenRecorder {
+  private readonly seen = new Map<number, Screen[]>();
+
+  static async install(context: BrowserContext): Promise<ScreenRecorder> {
+    const recorder = new ScreenRecorder();
+    await context.exposeBinding('__e2eScreen', (_source, doc: number, screen: Screen) => {
+      const list = recorder.seen.get(doc) ?? [];
+      if (!list.includes(screen)) list.push(screen);
+      recorder.seen.set(doc, list);
+    });
+    await context.addInitScript((screens: string[]) => {
+      const doc = performance.timeOrigin;
+      const report = (window as unknown as { __e2eScreen: (doc: number, screen: string) => void })
+        .__e2eScreen;
+      const seen = new Set<string>();
+      const inspect = (node: Node): void => {
+        if (!(node instanceof Element)) return;
+        for (const screen of screens) {
+          if (seen.has(screen)) continue;
+          const selector = `[data-testid="${screen}"]`;
+          if (node.matches(selector) || node.querySelector(selector) !== null) {
+            seen.add(screen);
+            report(doc, screen);
+          }
+        }
+      };
+      new MutationObserver((records) => {
+        for (const record of records) record.addedNodes.forEach(inspect);
+      }).observe(document, { childList: true, subtree: true });
+    }, SCREENS);
+    return recorder;
+  }
+
+  /** The screens the page's current document rendered so far. */
+  async screens(page: Page): Promise<Screen[]> {
+    const doc = await page.evaluate(() => performance.timeOrigin);
+    return [...(this.seen.get(doc) ?? [])];
+  }
+
+  /** Waits until the current document has rendered `screen`, then returns all it rendered. */
+  async waitFor(page: Page, screen: Screen, timeout = 15_000): Promise<Screen[]> {
+    await expect.poll(() => this.screens(page), { timeout, interval: 50 }).toContain(screen);
+    return this.screens(page);
+  }
+}
+
+/** A server and a browser context for one test; `close()` closes both. */
+export interface Harness {
+  server: AuthServer;
+  context: BrowserContext;
+  page: Page;
+  screens: ScreenRecorder;
+  /** Uncaught exceptions in the page. */
+  pageErrors: Error[];
+  close: () => Promise<void>;
+}
+
+export async function openHarness(
+  browser: Browser,
+  staticDir: string,
+  options: AuthServerOptions = {},
+): Promise<Harness> {
+  const server = await startAuthServer({ staticDir, ...options });
+  let context: BrowserContext | null = null;
+  try {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const screens = await ScreenRecorder.install(context);
+    const page = await context.newPage();
+    const pageErrors: Error[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error));
+    const opened = context;
+    return {
+      server,
+      context: opened,
+      page,
+      screens,
+      pageErrors,
+      close: async () => {
+        await opened.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await context?.close();
+    await server.close();
+    throw error;
+  }
+}
+
+/** Opens the app and signs in through the form. */
+export async function signIn(h: Harness, username = 'ada.lovelace'): Promise<void> {
+  await h.page.goto(h.server.url);
+  await h.page.getByTestId('login-username').fill(username);
+  await h.page.getByTestId('login-password').fill('correct horse');
+  await h.page.getByTestId('login-submit').click();
+  await h.page.getByTestId('dashboard').waitFor();
+}
+
+/** Waits (polling) until the wall clock passes `at` (epoch ms): for real token lifetimes to run out. */
+export async function clockPasses(at: number): Promise<void> {
+  await expect
+    .poll(() => Date.now(), { timeout: Math.max(5_000, at - Date.now() + 5_000), interval: 50 })
+    .toBeGreaterThan(at);
+}
+
+/** The auth cookies: `_auth` and its chunks `_auth.<i>`. */
+export async function authCookies(context: BrowserContext, url: string): Promise<Cookie[]> {
+  const cookies = await context.cookies(url);
+  return cookies.filter((c) => c.name === AUTH_NAME || c.name.startsWith(`${AUTH_NAME}.`));
+}
+
+/** The session the library persisted, as stored: tokens, expiries (epoch ms), user state. */
+export interface StoredSession {
+  token: string;
+  expiresAt: number | null;
+  receivedAt: number;
+  refreshToken: string | null;
+  refreshExpiresAt: number | null;
+  generation: number;
+  userState: { name: string; email: string } | null;
+}
+
+/** Parses redux-persist's blob `{ session: "<json>", _persist: "<json>" }`. */
+export function parsePersisted(raw: string): StoredSession | null {
+  const outer = JSON.parse(raw) as { session?: unknown };
+  return typeof outer.session === 'string' ? (JSON.parse(outer.session) as StoredSession | null) : null;
+}
+
+/** The session in the auth cookie(s), joining chunks; `null` when there is none. */
+export async function cookieSession(context: BrowserContext, url: string): Promise<StoredSession | null> {
+  const cookies = await authCookies(context, url);
+  const head = cookies.find((c) => c.name === AUTH_NAME);
+  if (head === undefined) return null;
+  const value = decodeURIComponent(head.value);
+  const chunked = /^chunks:(\d+)$/.exec(value);
+  if (chunked === null) return parsePersisted(value);
+  const parts = Array.from({ length: Number(chunked[1]) }, (_, i) => {
+    const part = cookies.find((c) => c.name === `${AUTH_NAME}.${i}`);
+    if (part === undefined) throw new Error(`cookie ${AUTH_NAME}.${i} is missing`);
+    return decodeURIComponent(part.value);
+  });
+  return parsePersisted(parts.join(''));
+}
+
+export async function post(url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
