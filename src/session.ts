@@ -34,6 +34,7 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
     tokenType: type,
     expiresAt,
     receivedAt: now,
+    startedAt: now,
     refreshToken,
     refreshExpiresAt,
     userState: params.userState ?? null,

@@ -32,6 +32,8 @@ export interface RefreshFailedPayload extends SessionRef {
 /** Payload of {@link sessionSynced}: the session another tab announced (`null`: it signed out). */
 export interface SessionSyncedPayload<U = unknown> {
   session: AuthSession<U> | null;
+  /** With `session: null`: the id of the session that ended; a different current session is kept. */
+  ended?: string;
   now: number;
 }
 
@@ -147,18 +149,22 @@ export const authSlice = /* @__PURE__ */ createSlice({
     },
     /**
      * Another tab signed in, refreshed or signed out. A newer generation of the
-     * same session, or a session that arrived later than ours, replaces ours;
-     * anything older is ignored, so tabs converge whatever order messages arrive in.
+     * same session, or a session signed in later than ours, replaces ours; a
+     * sign-out ends only the session it names. Anything older is ignored, so
+     * tabs converge whatever order messages arrive in.
      */
     sessionSynced(state, action: PayloadAction<SessionSyncedPayload>) {
-      const { session, now } = action.payload;
+      const { session, ended, now } = action.payload;
       const current = state.session;
-      if (session === null) return current === null ? undefined : signedOut(state);
+      if (session === null) {
+        if (current === null || (ended !== undefined && ended !== current.id)) return;
+        return signedOut(state);
+      }
       const newer =
         current === null ||
         (current.id === session.id
           ? session.generation > current.generation
-          : session.receivedAt > current.receivedAt);
+          : session.startedAt > current.startedAt);
       if (!newer) return;
       return startedWith(state, session, session.expiresAt !== null && session.expiresAt <= now);
     },

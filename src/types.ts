@@ -15,6 +15,8 @@ export interface AuthSession<U = unknown> {
   expiresAt: number | null;
   /** Local time the current access token arrived; the interval and the margin count from it. */
   receivedAt: number;
+  /** Local time of the sign-in that started this session; of two sessions, the later sign-in wins. */
+  startedAt: number;
   /** The refresh token, or `null` when the server issued none (the session then ends with the access token). */
   refreshToken: string | null;
   /** When the refresh token expires, or `null` when unknown. */

@@ -90,9 +90,10 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
     options.authType === 'localstorage' && options.storage === undefined && typeof document !== 'undefined'
       ? { marker: createCookieMarker(`${authName}.gen`) }
       : {};
+  const injected = options.listener?.crossTab;
   const auth: AuthListener = createAuthListener<U>({
-    crossTab: marker,
     ...options.listener,
+    crossTab: injected === false ? false : { ...marker, ...injected },
     ...(options.refresh !== undefined && { refresh: options.refresh }),
     authName,
     storage,

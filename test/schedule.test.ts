@@ -12,6 +12,7 @@ function session(overrides: Partial<AuthSession> = {}): AuthSession {
     tokenType: 'Bearer',
     expiresAt: T0 + 600_000,
     receivedAt: T0,
+    startedAt: T0,
     refreshToken: 'r',
     refreshExpiresAt: T0 + 3_600_000,
     userState: null,

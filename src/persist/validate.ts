@@ -23,6 +23,7 @@ export function parseStoredSession<U>(value: unknown): AuthSession<U> | null {
     isToken(s.tokenType) &&
     isTimeOrNull(s.expiresAt) &&
     isTime(s.receivedAt) &&
+    isTime(s.startedAt) &&
     (s.expiresAt === null || s.expiresAt > s.receivedAt) &&
     (s.refreshToken === null || isToken(s.refreshToken)) &&
     isTimeOrNull(s.refreshExpiresAt) &&
@@ -35,6 +36,7 @@ export function parseStoredSession<U>(value: unknown): AuthSession<U> | null {
     tokenType: s.tokenType as string,
     expiresAt: s.expiresAt as number | null,
     receivedAt: s.receivedAt as number,
+    startedAt: s.startedAt as number,
     refreshToken: s.refreshToken as string | null,
     refreshExpiresAt: s.refreshExpiresAt as number | null,
     userState: (s.userState ?? null) as U | null,

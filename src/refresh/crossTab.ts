@@ -11,8 +11,8 @@ import type { AuthSession } from '../types';
 export interface LockManagerLike {
   request<T>(
     name: string,
-    options: { mode?: 'exclusive'; signal?: AbortSignal; steal?: boolean },
-    callback: () => Promise<T>,
+    options: { mode?: 'exclusive'; signal?: AbortSignal; steal?: boolean; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
   ): Promise<T>;
 }
 
@@ -72,6 +72,16 @@ const markerOf = (session: AuthSession): string => `${session.id}.${session.gene
 interface SyncMessage {
   kind: 'redux-auth-kit/session';
   session: AuthSession | null;
+  /** With `session: null`: which session ended. */
+  ended?: string;
+  /** Whether the announcing tab managed to write it to storage. */
+  stored: boolean;
+}
+
+/** What another tab announced, validated. */
+export interface SyncNews {
+  session: AuthSession | null;
+  ended?: string;
 }
 
 function browserLocks(): LockManagerLike | null {
@@ -106,7 +116,49 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
     }
   }
 
+  // Sessions known to have reached storage: once one has, finding storage empty means it ended.
+  // (Storage that never took the session, full or disabled, says nothing either way.)
+  const known = new Set<string>();
+  let pendingWrite: Promise<unknown> = Promise.resolve();
+
+  async function write(session: AuthSession | null): Promise<boolean> {
+    try {
+      if (session === null) await storage.removeItem(authName);
+      else await storage.setItem(authName, encodeStoredSession(session));
+      if (session !== null) known.add(session.id);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function exclusive<T>(task: () => Promise<T>, waitMs: number): Promise<T> {
+    if (locks === null) return task();
+    const waiting = new AbortController();
+    const timer = setTimeout(() => waiting.abort(), waitMs);
+    let granted = false;
+    const run = (): Promise<T> => {
+      granted = true;
+      clearTimeout(timer);
+      return task();
+    };
+    try {
+      return await locks.request(lockName, { mode: 'exclusive', signal: waiting.signal }, run);
+    } catch (error) {
+      // A lock that was ours and got stolen, or any other failure, is not a reason to steal.
+      if (granted || !waiting.signal.aborted) throw error;
+      // Only one waiter steals from a frozen holder; the rest queue behind it again.
+      return locks.request(`${lockName}:steal`, { ifAvailable: true }, (lock) =>
+        lock === null
+          ? exclusive(task, waitMs)
+          : locks.request(lockName, { mode: 'exclusive', steal: true }, run),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   return {
     /** Whether there is anyone to coordinate with: a lock, a channel or a marker. */
@@ -114,38 +166,26 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
 
     /**
      * Runs `task` holding the refresh lock. A holder that does not let go
-     * within `waitMs` (a frozen tab) has the lock stolen from it.
+     * within `waitMs` (a frozen tab) has the lock stolen from it, by one waiter.
      */
-    async exclusive<T>(task: () => Promise<T>, waitMs: number): Promise<T> {
-      if (locks === null) return task();
-      const waiting = new AbortController();
-      const timer = setTimeout(() => waiting.abort(), waitMs);
-      const run = (): Promise<T> => {
-        clearTimeout(timer);
-        return task();
-      };
-      try {
-        return await locks.request(lockName, { mode: 'exclusive', signal: waiting.signal }, run);
-      } catch (error) {
-        if (!waiting.signal.aborted) throw error;
-        return locks.request(lockName, { mode: 'exclusive', steal: true }, run);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    exclusive,
 
     /**
-     * The stored session when another tab has moved `ref`'s session on to a
-     * newer generation, else `null`. If the marker says storage is behind,
-     * waits briefly for it; `'lagging'` means it never caught up.
+     * What storage says about `ref`'s session: a newer generation of it or a
+     * later sign-in (to adopt), `'ended'` when it was signed out elsewhere,
+     * `'lagging'` when the marker says storage has not caught up, else `null`.
      */
-    async newerThan(ref: SessionRef): Promise<AuthSession | null | 'lagging'> {
+    async newerThan(ref: SessionRef, startedAt: number): Promise<AuthSession | null | 'lagging' | 'ended'> {
+      await pendingWrite;
       const expected = marker?.read() ?? null;
       for (let waited = 0; ; waited += POLL_MS) {
         const stored = await storedSession();
         const caughtUp = expected === null || (stored !== null && markerOf(stored) === expected);
         if (caughtUp) {
-          const newer = stored !== null && stored.id === ref.sessionId && stored.generation > ref.generation;
+          if (stored === null) return known.has(ref.sessionId) ? 'ended' : null;
+          known.add(stored.id);
+          const newer =
+            stored.id === ref.sessionId ? stored.generation > ref.generation : stored.startedAt > startedAt;
           return newer ? stored : null;
         }
         if (waited >= POLL_LIMIT_MS) return 'lagging';
@@ -159,26 +199,39 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
      * and in the marker every tab reads at once.
      */
     async publish(session: AuthSession): Promise<void> {
-      await storage.setItem(authName, encodeStoredSession(session));
+      await write(session);
       marker?.write(markerOf(session));
     },
 
-    /** Tells the other tabs which session is now in force (`null`: signed out). */
-    announce(session: AuthSession | null): void {
+    /**
+     * Tells the other tabs which session is now in force (`null`: `ended` was
+     * signed out). Storage is updated first, so a tab that takes the lock before
+     * the message arrives still reads the change.
+     */
+    announce(session: AuthSession | null, ended?: string): void {
       marker?.write(session === null ? null : markerOf(session));
-      const message: SyncMessage = { kind: 'redux-auth-kit/session', session };
-      channel?.postMessage(message);
+      pendingWrite = write(session).then((stored) => {
+        const message: SyncMessage = { kind: 'redux-auth-kit/session', session, stored };
+        if (ended !== undefined) message.ended = ended;
+        channel?.postMessage(message);
+      });
     },
 
-    /** Calls `onSession` with every validated session (or `null`) another tab announces. */
-    subscribe(onSession: (session: AuthSession | null) => void): () => void {
+    /** Calls `onNews` with every validated announcement from another tab. */
+    subscribe(onNews: (news: SyncNews) => void): () => void {
       if (channel === null) return () => {};
       const listener = (event: { data: unknown }): void => {
         const data = event.data as Partial<SyncMessage> | null;
         if (data === null || typeof data !== 'object' || data.kind !== 'redux-auth-kit/session') return;
-        if (data.session === null) return onSession(null);
+        if (data.session === null) {
+          return onNews(
+            typeof data.ended === 'string' ? { session: null, ended: data.ended } : { session: null },
+          );
+        }
         const session = parseStoredSession(data.session);
-        if (session !== null) onSession(session);
+        if (session === null) return;
+        if (data.stored === true) known.add(session.id);
+        onNews({ session });
       };
       channel.addEventListener('message', listener);
       return () => channel.removeEventListener('message', listener);

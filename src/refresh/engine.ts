@@ -83,10 +83,15 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   let unsubscribeWake: (() => void) | null = null;
 
   const auth = (): AuthState => selectAuthState(store.getState());
+  // Sessions that ended in this tab: a late announcement from another tab must not revive one.
+  const ended = new Set<string>();
+  let lastEnded: string | undefined;
   // Another tab's news arrives as its own action, so DevTools shows where it came from.
   const unsubscribeSync =
-    config.coordinator?.subscribe((session) => store.dispatch(sessionSynced({ session, now: Date.now() }))) ??
-    null;
+    config.coordinator?.subscribe((news) => {
+      if (news.session !== null && ended.has(news.session.id)) return;
+      store.dispatch(sessionSynced({ ...news, now: Date.now() }));
+    }) ?? null;
 
   function callbackParam(session: AuthSession, signal: AbortSignal): RefreshApiCallbackParam<U> {
     const param: RefreshApiCallbackParam<U> = { authUserState: session.userState as U | null, signal };
@@ -120,10 +125,15 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   async function adoptNewer(
     flight: InFlight,
     guard: <T>(p: Promise<T>) => Promise<T>,
-  ): Promise<'adopted' | 'lagging' | null> {
-    if (config.coordinator === null) return null;
-    const newer = await guard(config.coordinator.newerThan(flight.ref));
+  ): Promise<'adopted' | 'ended' | 'lagging' | null> {
+    const session = auth().session;
+    if (config.coordinator === null || session === null) return null;
+    const newer = await guard(config.coordinator.newerThan(flight.ref, session.startedAt));
     if (newer === null || newer === 'lagging') return newer;
+    if (newer === 'ended') {
+      store.dispatch(sessionSynced({ session: null, ended: flight.ref.sessionId, now: Date.now() }));
+      return 'ended';
+    }
     store.dispatch(sessionSynced({ session: newer, now: Date.now() }));
     return 'adopted';
   }
@@ -145,6 +155,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       if (config.coordinator !== null) {
         const before = await adoptNewer(flight, guard);
         if (before === 'adopted') return { ok: true };
+        if (before === 'ended') return failed({ ok: false, reason: 'signed-out' });
         if (before === 'lagging') return fail(flight, 'network');
       }
       const session = auth().session!;
@@ -176,6 +187,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
           // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
           const after = await adoptNewer(flight, guard).catch(() => null);
           if (after === 'adopted') return { ok: true };
+          if (after === 'ended') return failed({ ok: false, reason: 'signed-out' });
           return fail(flight, 'rejected');
         }
         case 'invalid':
@@ -335,12 +347,18 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
 
   /** Tells other tabs the session this tab now has (after a sign-in, refresh or sign-out here). */
   function announce(): void {
-    config.coordinator?.announce(auth().session);
+    const { session } = auth();
+    config.coordinator?.announce(session, session === null ? lastEnded : undefined);
   }
 
   /** Records what the latest auth action left in the store. */
   function observe(): void {
-    observed = refOf(auth());
+    const next = refOf(auth());
+    if (observed && observed.sessionId !== next?.sessionId) {
+      ended.add(observed.sessionId);
+      lastEnded = observed.sessionId;
+    }
+    observed = next;
   }
 
   function dispose(): void {

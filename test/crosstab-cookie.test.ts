@@ -1,0 +1,124 @@
+// @vitest-environment jsdom
+import Cookies from 'js-cookie';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { createCookieMarker, selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
+
+// Tabs of one browser sharing document.cookie (authType 'cookie', no storage
+// option), one lock manager and one channel hub; 60 s access tokens, 100 ms calls.
+const LATENCY = 100;
+const CYCLE = 30_000 + LATENCY;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+  for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' });
+  localStorage.clear();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** name → decoded value of every cookie the document holds. */
+function jar(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pair of document.cookie.split('; ').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    out.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
+  }
+  return out;
+}
+
+const middleThird = (s: string): string => s.slice(Math.floor(s.length / 3), Math.ceil((2 * s.length) / 3));
+
+describe('cookie storage', () => {
+  test.each([2, 5])(
+    '%i tabs sharing document.cookie over ten expiry cycles make one refresh call per cycle, send every refresh token once and end on the same tokens',
+    async (count) => {
+      const { tabs, server, authName, signInOn, expectInSync } = await openTabs({
+        count,
+        latencyMs: LATENCY,
+        persist: 'cookie',
+      });
+      const login = signInOn(tabs[0]!);
+      await vi.advanceTimersByTimeAsync(1);
+      expectInSync();
+
+      for (let cycle = 1; cycle <= 10; cycle += 1) {
+        await vi.advanceTimersByTimeAsync(CYCLE);
+        expect(server.counters.refreshCalls).toBe(cycle);
+        const now = expectInSync();
+        expect(now.signedIn).toBe(true);
+        expect(now.refreshToken).toBe(server.current(login.family));
+      }
+      expect(server.counters.reuseDetections).toBe(0);
+      expectEveryTokenSentOnce(server);
+      expect(server.tokensSeen.size).toBe(10);
+      // The cookie holds the live refresh token.
+      expect(jar().get(authName)).toContain(server.current(login.family));
+    },
+  );
+
+  test('sign-out in one tab signs out every tab, and no cookie keeps any part of a token', async () => {
+    const { tabs, server, authName, signInOn, flushAll, expectInSync } = await openTabs({
+      count: 3,
+      latencyMs: LATENCY,
+      persist: 'cookie',
+    });
+    signInOn(tabs[0]!);
+    await vi.advanceTimersByTimeAsync(2 * CYCLE + 1);
+    expect(server.counters.refreshCalls).toBe(2);
+    await flushAll();
+    expect(jar().has(authName)).toBe(true);
+
+    tabs[2]!.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(1);
+    for (const tab of tabs) expect(selectIsAuthenticated(tab.store.getState())).toBe(false);
+    expectInSync();
+    await flushAll();
+
+    expect([...jar().keys()].filter((name) => name.startsWith(authName))).toEqual([]);
+    const raw = `${document.cookie}\n${decodeURIComponent(document.cookie)}`;
+    for (const token of [...server.accessTokens, ...server.issued]) {
+      expect(raw).not.toContain(token);
+      expect(raw).not.toContain(middleThird(token));
+    }
+  });
+});
+
+describe('localStorage with the generation marker cookie', () => {
+  test('tabs sharing localStorage over ten expiry cycles make one refresh call per cycle and keep the marker current', async () => {
+    const { tabs, server, authName, signInOn, expectInSync } = await openTabs({
+      count: 3,
+      latencyMs: LATENCY,
+      persist: 'localstorage',
+      tab: (_index, _label, name) => ({ marker: createCookieMarker(`${name}.gen`) }),
+    });
+    const login = signInOn(tabs[0]!);
+    await vi.advanceTimersByTimeAsync(1);
+    for (let cycle = 1; cycle <= 10; cycle += 1) {
+      await vi.advanceTimersByTimeAsync(CYCLE);
+      expect(server.counters.refreshCalls).toBe(cycle);
+      expect(expectInSync().refreshToken).toBe(server.current(login.family));
+    }
+    expect(server.counters.reuseDetections).toBe(0);
+    expectEveryTokenSentOnce(server);
+    const session = tabs[0]!.store.getState().auth.session!;
+    expect(jar().get(`${authName}.gen`)).toBe(`${session.id}.${session.generation}`);
+    expect(localStorage.getItem(authName)).toContain(server.current(login.family));
+
+    tabs[1]!.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(1);
+    for (const tab of tabs) await tab.persistor.flush();
+    expect(jar().has(`${authName}.gen`)).toBe(false);
+    expect(localStorage.getItem(authName)).toBeNull();
+  });
+
+  test('createAuthStore keeps its default marker when the app injects other cross-tab parts', async () => {
+    // authType 'localstorage' in a DOM gets a `<authName>.gen` marker by default; passing
+    // `listener.crossTab` with only locks and a channel must not silently drop it.
+    const { tabs, authName, signInOn } = await openTabs({ count: 2, persist: 'localstorage' });
+    signInOn(tabs[0]!);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(jar().has(`${authName}.gen`)).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
+import { expect, vi } from 'vitest';
+import {
+  createRefresh,
+  selectAuthToken,
+  selectIsAuthenticated,
+  selectRefreshToken,
+  signIn,
+  type AuthStorage,
+  type CrossTabOptions,
+  type GenerationMarker,
+  type LockManagerLike,
+} from 'redux-auth-kit';
+import { makeStore, uniqueAuthName } from './harness';
+import { createChannelHub } from './channel';
+import { createLockManager } from './locks';
+import { createMemoryStorage } from './memoryStorage';
+import { createRotatingServer, type RotatingServer } from './rotatingServer';
+
+/** Per-tab choices; anything left out uses the shared default. */
+export interface TabOverrides {
+  /** Default: the shared lock manager. `null`: no Web Locks; `undefined` leaves `locks` unset. */
+  locks?: LockManagerLike | null | undefined;
+  /** Default `true`: the shared channel hub. */
+  channel?: boolean;
+  marker?: GenerationMarker | null;
+  /** Default: the shared memory storage (when `persist` is `'memory'`). */
+  storage?: AuthStorage;
+  /** Refresh margin in seconds (default: the library's, capped at half the token's lifetime). */
+  margin?: number;
+}
+
+export interface TabsSetup {
+  count: number;
+  server?: RotatingServer;
+  /** Network round trip of every refresh call, ms. Default 100. */
+  latencyMs?: number;
+  /** Refresh timeout in seconds. Default: the library's (10). */
+  timeout?: number;
+  /** Where sessions persist: a shared in-memory engine (default), or `authType` in a DOM. */
+  persist?: 'memory' | 'cookie' | 'localstorage';
+  tab?: (index: number, label: string, authName: string) => TabOverrides;
+}
+
+/**
+ * Opens `count` stores as the tabs of one browser: same `authName`, shared
+ * storage, one lock manager, one channel hub, one rotating auth server. Each
+ * tab has its own refresh client (calls are attributed to it), a spy logger
+ * and a record of every action its store reduced.
+ */
+export async function openTabs(setup: TabsSetup) {
+  const authName = uniqueAuthName();
+  const server = setup.server ?? createRotatingServer();
+  const locks = createLockManager();
+  const hub = createChannelHub();
+  const memory = createMemoryStorage();
+  const persist = setup.persist ?? 'memory';
+  async function openTab(index: number) {
+    const label = String.fromCharCode(65 + index);
+    const overrides = setup.tab?.(index, label, authName) ?? {};
+    const client = server.client(label, { latencyMs: setup.latencyMs ?? 100 });
+    const logger = { error: vi.fn(), warn: vi.fn() };
+    const actions: UnknownAction[] = [];
+    const recorder: Middleware = () => (next) => (action) => {
+      actions.push(action as UnknownAction);
+      return next(action);
+    };
+    const crossTab: CrossTabOptions = {};
+    if (!('locks' in overrides)) crossTab.locks = locks.manager;
+    else if (overrides.locks !== undefined) crossTab.locks = overrides.locks;
+    crossTab.channel = overrides.channel === false ? null : hub.as(label);
+    if (overrides.marker !== undefined) crossTab.marker = overrides.marker;
+    const made = await makeStore({
+      authName,
+      ...(persist === 'memory' ? { storage: overrides.storage ?? memory.storage } : { authType: persist }),
+      refresh: createRefresh({
+        refreshApiCallback: client.callback,
+        ...(setup.timeout !== undefined && { timeout: setup.timeout }),
+        ...(overrides.margin !== undefined && { margin: overrides.margin }),
+      }),
+      middleware: [recorder],
+      listener: { crossTab, logger, random: () => 0 },
+    });
+    return { label, ...made, client, logger, actions };
+  }
+  type Tab = Awaited<ReturnType<typeof openTab>>;
+  const tabs: Tab[] = [];
+  for (let index = 0; index < setup.count; index += 1) tabs.push(await openTab(index));
+
+  /** Signs `tab` in with a fresh login from the server; returns the login. */
+  function signInOn(tab: Tab) {
+    const login = server.login();
+    tab.store.dispatch(
+      signIn({
+        auth: { token: login.accessToken },
+        refresh: login.refreshToken,
+        refreshExpiresIn: login.refreshExpiresIn,
+        userState: { family: login.family },
+      }),
+    );
+    return login;
+  }
+
+  /** What a tab holds: enough to compare tabs. */
+  const snapshot = (tab: Tab) => ({
+    signedIn: selectIsAuthenticated(tab.store.getState()),
+    token: selectAuthToken(tab.store.getState()),
+    refreshToken: selectRefreshToken(tab.store.getState()),
+    generation: tab.store.getState().auth.session?.generation ?? null,
+  });
+
+  /** Every tab holds the same session, and no tab logged an error. */
+  function expectInSync(): ReturnType<typeof snapshot> {
+    const first = snapshot(tabs[0]!);
+    for (const tab of tabs)
+      expect({ tab: tab.label, ...snapshot(tab) }).toEqual({ tab: tab.label, ...first });
+    for (const tab of tabs) expect(tab.logger.error).not.toHaveBeenCalled();
+    return first;
+  }
+
+  /** Writes every tab's pending state to storage now. */
+  async function flushAll(): Promise<void> {
+    for (const tab of tabs) await tab.persistor.flush();
+  }
+
+  /** Action types `tab` reduced, optionally only those matching `type`. */
+  const typesOf = (tab: Tab, type?: string): string[] =>
+    tab.actions.map((a) => a.type).filter((t) => type === undefined || t === type);
+
+  return { authName, server, locks, hub, memory, tabs, signInOn, snapshot, expectInSync, flushAll, typesOf };
+}
+
+export type Tabs = Awaited<ReturnType<typeof openTabs>>;
+export type Tab = Tabs['tabs'][number];
+
+/** Every refresh token but the family's live one was sent exactly once, in the order issued. */
+export function expectEveryTokenSentOnce(server: RotatingServer): void {
+  expect(server.sentTwice()).toEqual([]);
+  expect([...server.tokensSeen.keys()]).toEqual(server.issued.slice(0, -1));
+}
