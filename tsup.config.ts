@@ -14,6 +14,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   treeshake: true,
-  target: 'es2020',
+  target: 'es2022',
   external: ['@reduxjs/toolkit', 'react', 'react-redux', 'redux-persist', /^redux-persist\//],
 });

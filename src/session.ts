@@ -8,16 +8,12 @@ import type { AuthSession, SignInParams } from './types';
  * is malformed, opaque without an expiry, or already expired.
  */
 export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): AuthSession<U> {
-  if (
-    typeof params !== 'object' ||
-    params === null ||
-    typeof params.auth !== 'object' ||
-    params.auth === null
-  ) {
+  const auth = (params as Partial<SignInParams<U>> | null)?.auth;
+  if (typeof auth !== 'object' || auth === null) {
     throw new AuthError('invalid-token', 'signIn expects { auth: { token } }.');
   }
-  const { token, type = 'Bearer', expiresIn } = params.auth;
-  const expiresAt = expiryOf({ token, expiresIn, now });
+  const { token, type = 'Bearer', expiresIn } = auth;
+  const expiresAt = expiryOf(token, expiresIn, now);
   assertTokenString(type, 'token type');
   const refreshToken = params.refresh ?? null;
   if (refreshToken !== null) assertTokenString(refreshToken, 'refresh token');

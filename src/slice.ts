@@ -53,7 +53,8 @@ const initialState: AuthState = {
   storageRead: false,
 };
 
-function isCurrent(state: AuthState, ref: SessionRef): boolean {
+/** Whether `state` still holds the session generation `ref` names. */
+export function isCurrent(state: AuthState, ref: SessionRef): boolean {
   return (
     state.session !== null &&
     state.session.id === ref.sessionId &&
@@ -110,20 +111,28 @@ export const authSlice = /* @__PURE__ */ createSlice({
     },
     /** New tokens arrived for the given session generation. */
     refreshSucceeded(state, action: PayloadAction<RefreshSucceededPayload>) {
-      const { payload } = action;
       const session = state.session;
-      if (session === null || !isCurrent(state, payload)) return;
+      if (session === null || !isCurrent(state, action.payload)) return;
+      // Absent (undefined) fields keep what the session had.
+      const {
+        token,
+        tokenType,
+        expiresAt,
+        receivedAt,
+        refreshToken,
+        refreshExpiresAt = session.refreshExpiresAt,
+        userState = session.userState,
+      } = action.payload;
       state.session = {
         ...session,
         generation: session.generation + 1,
-        token: payload.token,
-        tokenType: payload.tokenType,
-        expiresAt: payload.expiresAt,
-        receivedAt: payload.receivedAt,
-        refreshToken: payload.refreshToken ?? session.refreshToken,
-        refreshExpiresAt:
-          payload.refreshExpiresAt !== undefined ? payload.refreshExpiresAt : session.refreshExpiresAt,
-        userState: payload.userState !== undefined ? payload.userState : session.userState,
+        token,
+        tokenType,
+        expiresAt,
+        receivedAt,
+        refreshToken: refreshToken ?? session.refreshToken,
+        refreshExpiresAt,
+        userState,
       };
       state.tokenExpired = false;
       state.restoring = false;
@@ -182,9 +191,11 @@ export const authSlice = /* @__PURE__ */ createSlice({
 });
 
 /** The `auth` slice reducer, unpersisted. Mount it at `state.auth` (or use `persistAuthReducer`). */
-export const authReducer = authSlice.reducer;
+export const authReducer = /* @__PURE__ */ (() => authSlice.reducer)();
 
-const actions = authSlice.actions;
+type AuthActions = typeof authSlice.actions;
+// Bundlers keep a property read of an unused export; a pure call lets them drop it (and the slice with it).
+const action = <K extends keyof AuthActions>(name: K): AuthActions[K] => authSlice.actions[name];
 /**
  * Start a session from React Auth Kit's sign-in payload. Throws `AuthError`
  * (`'invalid-token'` / `'token-expired'`) before anything is dispatched.
@@ -194,18 +205,18 @@ const actions = authSlice.actions;
  * dispatch(signIn({ auth: { token, type: 'Bearer' }, refresh: refreshToken, userState: { name } }));
  * ```
  */
-export const signIn = actions.signIn;
+export const signIn = /* @__PURE__ */ action('signIn');
 /** End the session everywhere: state, storage and (with cross-tab sync) other tabs. */
-export const signOut = actions.signOut;
+export const signOut = /* @__PURE__ */ action('signOut');
 /** Dispatched by the listener when a refresh call starts. */
-export const refreshStarted = actions.refreshStarted;
+export const refreshStarted = /* @__PURE__ */ action('refreshStarted');
 /** Dispatched by the listener with validated new tokens; ignored for a session that moved on. */
-export const refreshSucceeded = actions.refreshSucceeded;
+export const refreshSucceeded = /* @__PURE__ */ action('refreshSucceeded');
 /** Dispatched by the listener when a refresh fails; `reason: 'rejected'` ends the session. */
-export const refreshFailed = actions.refreshFailed;
+export const refreshFailed = /* @__PURE__ */ action('refreshFailed');
 /** Dispatched by the scheduler when the access token's expiry passes without a new one. */
-export const tokenExpired = actions.tokenExpired;
+export const tokenExpired = /* @__PURE__ */ action('tokenExpired');
 /** Dispatched by the listener with what storage held at startup, validated and time-stamped. */
-export const sessionRestored = actions.sessionRestored;
+export const sessionRestored = /* @__PURE__ */ action('sessionRestored');
 /** Dispatched when another tab announces its session (or its sign-out). */
-export const sessionSynced = actions.sessionSynced;
+export const sessionSynced = /* @__PURE__ */ action('sessionSynced');

@@ -2,43 +2,44 @@ import { jwtDecode, type JwtPayload } from 'jwt-decode';
 import { AuthError } from './errors';
 
 /** Seconds of clock difference tolerated before a token's `exp` counts as past. */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+const CLOCK_SKEW_MS = 300_000;
 
-export interface ExpiryInput {
-  /** The token as received. */
-  token: string;
-  /** Seconds the token lives, overriding its `exp` (required for opaque tokens). */
-  expiresIn?: number | undefined;
-  /** Local epoch ms at which the token arrived. */
-  now: number;
-  /** Accept a token with no readable expiry; its expiry is then unknown (`null`). */
-  allowUnknownExpiry?: boolean;
-  clockSkewSeconds?: number;
-  /** Names the token in error messages ("access token", "newAuthToken", ...). */
-  label?: string;
-}
+/** A finite number (`Number.isFinite` is false for anything that is not a number). */
+export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
 
-// A bearer value goes into an HTTP header: no whitespace or control characters.
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
+/** A bearer value goes into an HTTP header: a non-empty string with no whitespace or control characters. */
+export const isTokenString = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\x21-\x7e]+$/.test(value);
 
-function decodeClaims(token: string): JwtPayload | null {
+/** The claims of a JWT with a numeric `exp`, or `null` (opaque, undecodable, or no `exp`). */
+function claimsOf(token: string): { exp: number; iat?: unknown } | null {
   if (token.split('.').length !== 3) return null;
   try {
-    return jwtDecode<JwtPayload>(token);
+    const claims = jwtDecode<JwtPayload>(token);
+    return isFiniteNumber(claims.exp) ? { exp: claims.exp, iat: claims.iat } : null;
   } catch {
     return null;
   }
 }
 
+/**
+ * Local expiry from the claims: the lifetime `exp − iat` anchored to the local
+ * arrival time, so a client clock that is off does not shorten or stretch it;
+ * else `exp`. Throws when `exp` is already past beyond the clock-skew tolerance.
+ */
+function claimExpiry(claims: { exp: number; iat?: unknown }, now: number, label: string): number {
+  const { exp, iat } = claims;
+  if (exp * 1000 < now - CLOCK_SKEW_MS)
+    throw new AuthError('token-expired', `The ${label} has already expired.`);
+  return isFiniteNumber(iat) && exp > iat ? now + (exp - iat) * 1000 : exp * 1000;
+}
+
 /** Throws when `value` is not a usable bearer string. */
 export function assertTokenString(value: unknown, label: string): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new AuthError('invalid-token', `The ${label} must be a non-empty string.`);
-  }
-  if (!HEADER_SAFE.test(value)) {
+  if (!isTokenString(value)) {
     throw new AuthError(
       'invalid-token',
-      `The ${label} contains whitespace or characters not allowed in an HTTP header.`,
+      `The ${label} must be a non-empty string with no whitespace or control characters.`,
     );
   }
 }
@@ -48,49 +49,43 @@ export function assertSeconds(
   value: unknown,
   label: string,
   code: 'invalid-token' | 'invalid-option' = 'invalid-option',
-): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+): asserts value is number | undefined {
+  if (value !== undefined && !(isFiniteNumber(value) && value > 0)) {
     throw new AuthError(code, `${label} must be a positive number of seconds.`);
   }
 }
 
 /**
- * When a token expires, in local epoch ms, or `null` when unknown and allowed.
+ * When an access token expires, in local epoch ms, or `null` when unknown and
+ * `allowUnknown`. `expiresIn` (seconds) overrides the JWT's `exp`.
  *
  * Decoding is not verifying: the server checks signatures. The result only
- * schedules refreshes. A JWT's lifetime `exp − iat` is anchored to the local
- * arrival time, so a client clock that is off does not shorten or stretch it.
+ * schedules refreshes.
  */
-export function expiryOf(input: ExpiryInput): number | null {
-  const label = input.label ?? 'access token';
-  assertTokenString(input.token, label);
-  const skewMs = (input.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
-  if (input.expiresIn !== undefined) {
-    assertSeconds(input.expiresIn, `The expiry given for the ${label}`, 'invalid-token');
-    return input.now + input.expiresIn * 1000;
+export function expiryOf(
+  token: unknown,
+  expiresIn: unknown,
+  now: number,
+  label = 'access token',
+  allowUnknown = false,
+): number | null {
+  assertTokenString(token, label);
+  if (expiresIn !== undefined) {
+    assertSeconds(expiresIn, `The expiry given for the ${label}`, 'invalid-token');
+    return now + expiresIn * 1000;
   }
-  const claims = decodeClaims(input.token);
+  const claims = claimsOf(token);
   if (claims === null) {
-    if (input.allowUnknownExpiry) return null;
+    if (allowUnknown) return null;
     throw new AuthError(
       'invalid-token',
-      `The ${label} is not a decodable JWT; pass an explicit expiry for opaque tokens.`,
+      `The ${label} is not a JWT with a numeric "exp"; pass an explicit expiry for opaque tokens.`,
     );
   }
-  const { exp, iat } = claims;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-    if (input.allowUnknownExpiry) return null;
-    throw new AuthError('invalid-token', `The ${label} has no numeric "exp" claim; pass an explicit expiry.`);
-  }
-  if (typeof iat === 'number' && Number.isFinite(iat) && exp <= iat) {
+  if (isFiniteNumber(claims.iat) && claims.exp <= claims.iat) {
     throw new AuthError('invalid-token', `The ${label} has "exp" at or before "iat".`);
   }
-  if (exp * 1000 < input.now - skewMs) {
-    throw new AuthError('token-expired', `The ${label} has already expired.`);
-  }
-  if (typeof iat === 'number' && Number.isFinite(iat)) return input.now + (exp - iat) * 1000;
-  return exp * 1000;
+  return claimExpiry(claims, now, label);
 }
 
 /**
@@ -105,13 +100,6 @@ export function refreshExpiryOf(
   label = 'refresh token',
 ): number | null {
   if (expiresIn !== undefined) return now + expiresIn * 1000;
-  const claims = decodeClaims(token);
-  if (claims === null || typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return null;
-  if (claims.exp * 1000 < now - DEFAULT_CLOCK_SKEW_SECONDS * 1000) {
-    throw new AuthError('token-expired', `The ${label} has already expired.`);
-  }
-  if (typeof claims.iat === 'number' && Number.isFinite(claims.iat) && claims.exp > claims.iat) {
-    return now + (claims.exp - claims.iat) * 1000;
-  }
-  return claims.exp * 1000;
+  const claims = claimsOf(token);
+  return claims && claimExpiry(claims, now, label);
 }

@@ -1,5 +1,6 @@
 import Cookies from 'js-cookie';
 import { AuthError } from '../errors';
+import { isFiniteNumber } from '../token';
 import type { AuthStorage } from './storage';
 
 /** The cookie `SameSite` attribute. */
@@ -8,18 +9,18 @@ export type CookieSameSite = 'Lax' | 'Strict' | 'None';
 /** Options for {@link createCookieStorage}. */
 export interface CookieStorageOptions {
   /** Cookie `Domain` attribute; omitted when undefined (host-only cookie). */
-  domain?: string;
+  domain?: string | undefined;
   /**
    * `Secure` attribute. Default: `true` when `location.protocol === 'https:'` at write
    * time or when `sameSite` is `'None'` (browsers drop `SameSite=None` without it),
    * else `false`.
    */
-  secure?: boolean;
+  secure?: boolean | undefined;
   /**
    * `SameSite` attribute, default `'Lax'`. `'None'` requires `Secure`: passing
    * `secure: false` with it throws `AuthError('invalid-option')`.
    */
-  sameSite?: CookieSameSite;
+  sameSite?: CookieSameSite | undefined;
   /** `Path` attribute, default `'/'`. */
   path?: string;
   /**
@@ -47,15 +48,15 @@ const HEADER_PREFIX = 'chunks:';
 const HEADER = /^chunks:([1-9]\d*)$/;
 const CHUNK_INDEX = /^(?:0|[1-9]\d*)$/;
 
-const byteLength = (s: string): number => new TextEncoder().encode(s).length;
+// What js-cookie writes is percent-encoded ASCII, so its length in characters is its length in bytes.
 
-/** UTF-8 bytes of `s` as js-cookie writes it (plain URI-encoding is a safe upper bound). */
+/** Bytes of `s` as js-cookie writes it (plain URI-encoding is a safe upper bound). */
 const encodedBytes = (s: string, name: string): number =>
-  byteLength(Cookies.converter.write?.(s, name) ?? encodeURIComponent(s));
+  (Cookies.converter.write?.(s, name) ?? encodeURIComponent(s)).length;
 
 /** Bytes of the name as js-cookie writes it: URI-encoded, with `(` `)` escaped to `%28` `%29`. */
 const nameBytes = (name: string): number =>
-  byteLength(encodeURIComponent(name)) + 2 * (name.match(/[()]/g)?.length ?? 0);
+  encodeURIComponent(name).length + 2 * (name.match(/[()]/g)?.length ?? 0);
 
 /**
  * Splits `value` into strings that each fit a cookie named `key.<i>` once encoded.
@@ -100,10 +101,10 @@ function split(key: string, value: string): string[] {
 export function createCookieStorage(options: CookieStorageOptions = {}): AuthStorage {
   const { domain, secure, sameSite = 'Lax', path = '/', expiresAt, maxChunks = 4 } = options;
   if (sameSite === 'None' && secure === false) {
-    throw new AuthError('invalid-option', 'createCookieStorage: sameSite "None" requires secure cookies');
+    throw new AuthError('invalid-option', 'cookie sameSite "None" requires secure');
   }
   if (!Number.isSafeInteger(maxChunks) || maxChunks < 1) {
-    throw new AuthError('invalid-option', 'createCookieStorage: maxChunks must be a positive integer');
+    throw new AuthError('invalid-option', '"maxChunks" must be a positive integer');
   }
 
   const attributes = (value?: string): Attributes => {
@@ -115,7 +116,7 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
       secure:
         secure ??
         (sameSite === 'None' || (typeof location !== 'undefined' && location.protocol === 'https:')),
-      expires: at === null || !Number.isFinite(at) ? undefined : new Date(at),
+      expires: isFiniteNumber(at) ? new Date(at) : undefined,
     };
   };
 
@@ -158,8 +159,7 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
       if (chunks.length > maxChunks) {
         throw new AuthError(
           'storage-too-large',
-          `Cookie storage: the value for "${key}" is ${encoded} bytes encoded and needs ${chunks.length} cookies; ` +
-            `the limit is ${maxChunks} cookies of at most ${MAX_COOKIE_BYTES} bytes`,
+          `cookie "${key}": ${encoded} bytes need ${chunks.length} cookies, over the limit of ${maxChunks}`,
         );
       }
       const attrs = attributes(value);

@@ -53,9 +53,9 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
     (options.authType === 'localstorage'
       ? createLocalStorage()
       : createCookieStorage({
-          ...(options.cookieDomain !== undefined && { domain: options.cookieDomain }),
-          ...(options.cookieSecure !== undefined && { secure: options.cookieSecure }),
-          ...(options.cookieSameSite !== undefined && { sameSite: options.cookieSameSite }),
+          domain: options.cookieDomain,
+          secure: options.cookieSecure,
+          sameSite: options.cookieSameSite,
           expiresAt: cookieExpiry,
         }));
   return {
@@ -95,10 +95,8 @@ export function authPersistConfig(
     timeout: 0,
     stateReconciler: (_inbound, _original, reduced) => reduced,
     writeFailHandler: (error) => {
-      logger.error(
-        `[redux-auth-kit] could not persist the session under "${authName}": ${error.message} ` +
-          'The stored copy was removed so a reload cannot reuse a spent refresh token.',
-      );
+      // The stored copy is removed so a reload cannot reuse a spent refresh token.
+      logger.error(`[redux-auth-kit] could not persist "${authName}", removed it: ${error.message}`);
       void options.storage.removeItem(authName).catch(() => undefined);
     },
   };

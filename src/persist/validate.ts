@@ -1,10 +1,10 @@
+import { isFiniteNumber, isTokenString as isToken } from '../token';
 import type { AuthSession } from '../types';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isTime = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
 const isTimeOrNull = (v: unknown): v is number | null => v === null || isTime(v);
-const isToken = (v: unknown): v is string => typeof v === 'string' && /^[\x21-\x7e]+$/.test(v);
 
 /**
  * The stored session if it has exactly the shape we write, else `null`.

@@ -27,16 +27,10 @@ interface AuthView {
   mustWait: boolean;
 }
 
-const PREFIX = '[redux-auth-kit] withReauth:';
-const MISSING_MIDDLEWARE =
-  `${PREFIX} dispatch(refreshNow()) did not return a promise, so no refresh can be awaited. ` +
-  'Add auth.middleware to the store (createAuthStore does it; with configureStore, ' +
-  '`.concat(auth.middleware)` from createAuthListener), or pass `{ refresh: auth.refresh }` to withReauth ' +
-  'when you use auth.startListening. Until then a refused request returns its error as is.';
-const NO_AUTH_SLICE = `${PREFIX} the store has no auth slice at state.auth; requests are sent without an Authorization header.`;
-const UNSUPPORTED_ARGS =
-  `${PREFIX} cannot add an Authorization header to args that are neither a URL string nor { url, headers }; ` +
-  'pass a `prepareArgs` option. Such requests are sent untouched.';
+const PREFIX = '[redux-auth-kit] withReauth: ';
+const MISSING_MIDDLEWARE = `${PREFIX}dispatch(refreshNow()) returned no promise: add auth.middleware to the store, or pass { refresh: auth.refresh }. Refused requests are not retried.`;
+const NO_AUTH_SLICE = `${PREFIX}no auth slice at state.auth; requests are sent without Authorization.`;
+const UNSUPPORTED_ARGS = `${PREFIX}args are neither a URL nor { url, headers }; pass prepareArgs. Sent without Authorization.`;
 
 function readAuth(state: unknown): AuthView | null {
   const auth = (state as Partial<AuthRootState> | null | undefined)?.auth;
@@ -103,18 +97,16 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
   const statusOf = options.statusOf ?? defaultStatusOf;
   // Misconfigurations are reported once per wrapped base query, not once per request.
   const reported = new Set<string>();
-  const reportOnce = (message: string, level: 'error' | 'warn'): void => {
-    if (reported.has(message)) return;
+  const reportOnce = (message: string, log: (message: string) => void): void => {
+    if (!reported.has(message)) log(message);
     reported.add(message);
-    if (level === 'error') console.error(message);
-    else console.warn(message);
   };
 
   async function refresh(api: BaseQueryApi): Promise<RefreshOutcome | null> {
     if (options.refresh !== undefined) return options.refresh();
     const returned: unknown = api.dispatch(refreshNow());
     if (isPromiseLike(returned)) return returned as PromiseLike<RefreshOutcome>;
-    reportOnce(MISSING_MIDDLEWARE, 'error');
+    reportOnce(MISSING_MIDDLEWARE, console.error);
     return null;
   }
 
@@ -134,13 +126,13 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
       const kind = classifyArgs(args);
       if (kind === 'own-header') return send(args);
       if (kind === 'unsupported') {
-        reportOnce(UNSUPPORTED_ARGS, 'warn');
+        reportOnce(UNSUPPORTED_ARGS, console.warn);
         return send(args);
       }
     }
     const before = readAuth(api.getState());
     if (before === null) {
-      reportOnce(NO_AUTH_SLICE, 'error');
+      reportOnce(NO_AUTH_SLICE, console.error);
       return send(args);
     }
 

@@ -1,3 +1,4 @@
+import Cookies from 'js-cookie';
 import type { AuthStorage } from '../persist/storage';
 import { decodeStoredSession, encodeStoredSession } from '../persist/format';
 import { parseStoredSession } from '../persist/validate';
@@ -50,27 +51,21 @@ export interface CrossTabOptions {
 
 /** A cookie that names the newest `sessionId.generation` (no token); readable by every tab at once. */
 export function createCookieMarker(name: string): GenerationMarker {
-  const prefix = `${encodeURIComponent(name)}=`;
+  // js-cookie reads nothing and writes nothing without a `document` (on a server); its default Path is `/`.
   return {
-    read() {
-      if (typeof document === 'undefined') return null;
-      const hit = document.cookie.split('; ').find((part) => part.startsWith(prefix));
-      return hit === undefined ? null : decodeURIComponent(hit.slice(prefix.length));
-    },
-    write(value) {
-      if (typeof document === 'undefined') return;
-      const tail = '; Path=/; SameSite=Lax';
-      document.cookie =
-        value === null ? `${prefix}${tail}; Max-Age=0` : `${prefix}${encodeURIComponent(value)}${tail}`;
-    },
+    read: () => Cookies.get(name) ?? null,
+    write: (value) =>
+      value === null ? Cookies.remove(name) : void Cookies.set(name, value, { sameSite: 'Lax' }),
   };
 }
 
 const markerOf = (session: AuthSession): string => `${session.id}.${session.generation}`;
 
+const SYNC_KIND = 'redux-auth-kit/session';
+
 /** What a tab announces: the session now in force, or `null` after sign-out. */
 interface SyncMessage {
-  kind: 'redux-auth-kit/session';
+  kind: typeof SYNC_KIND;
   session: AuthSession | null;
   /** With `session: null`: which session ended. */
   ended?: string;
@@ -211,7 +206,7 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
     announce(session: AuthSession | null, ended?: string): void {
       marker?.write(session === null ? null : markerOf(session));
       pendingWrite = write(session).then((stored) => {
-        const message: SyncMessage = { kind: 'redux-auth-kit/session', session, stored };
+        const message: SyncMessage = { kind: SYNC_KIND, session, stored };
         if (ended !== undefined) message.ended = ended;
         channel?.postMessage(message);
       });
@@ -222,7 +217,7 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
       if (channel === null) return () => {};
       const listener = (event: { data: unknown }): void => {
         const data = event.data as Partial<SyncMessage> | null;
-        if (data === null || typeof data !== 'object' || data.kind !== 'redux-auth-kit/session') return;
+        if (data === null || typeof data !== 'object' || data.kind !== SYNC_KIND) return;
         if (data.session === null) {
           return onNews(
             typeof data.ended === 'string' ? { session: null, ended: data.ended } : { session: null },

@@ -1,5 +1,6 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
 import {
+  isCurrent,
   refreshFailed,
   refreshStarted,
   refreshSucceeded,
@@ -7,6 +8,7 @@ import {
   signOut,
   tokenExpired,
   type SessionRef,
+  type SessionSyncedPayload,
 } from '../slice';
 import type { AuthRootState, AuthSession, AuthState, RefreshFailureReason, RefreshOutcome } from '../types';
 import type { Coordinator } from './crossTab';
@@ -59,15 +61,13 @@ export function refOf(state: AuthState): SessionRef | null {
     : { sessionId: state.session.id, generation: state.session.generation };
 }
 
-export function isRef(state: AuthState, ref: SessionRef): boolean {
-  return (
-    state.session !== null &&
-    state.session.id === ref.sessionId &&
-    state.session.generation === ref.generation
-  );
-}
+/** Whether `state` still holds the session generation `ref` names (the slice's own test). */
+export const isRef = isCurrent;
 
-const failed = (reason: RefreshOutcome & { ok: false }): RefreshOutcome => reason;
+const failure = (reason: RefreshFailureReason | 'signed-out' | 'unavailable'): RefreshOutcome => ({
+  ok: false,
+  reason,
+});
 
 /**
  * The effectful shell around the pure decisions in `schedule.ts` and
@@ -75,6 +75,7 @@ const failed = (reason: RefreshOutcome & { ok: false }): RefreshOutcome => reaso
  * wake-ups and the wall-clock check. The listener tells it what to track.
  */
 export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<U>) {
+  const { coordinator, logger, policy, timeoutMs } = config;
   let inflight: InFlight | null = null;
   /** The session generation the last auth action left (`null`: signed out); undefined before any. */
   let observed: SessionRef | null | undefined;
@@ -87,11 +88,11 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   const ended = new Set<string>();
   let lastEnded: string | undefined;
   // Another tab's news arrives as its own action, so DevTools shows where it came from.
-  const unsubscribeSync =
-    config.coordinator?.subscribe((news) => {
-      if (news.session !== null && ended.has(news.session.id)) return;
-      store.dispatch(sessionSynced({ ...news, now: Date.now() }));
-    }) ?? null;
+  const sync = (news: Omit<SessionSyncedPayload, 'now'>): unknown =>
+    store.dispatch(sessionSynced({ ...news, now: Date.now() }));
+  const unsubscribeSync = coordinator?.subscribe((news) => {
+    if (news.session === null || !ended.has(news.session.id)) sync(news);
+  });
 
   function callbackParam(session: AuthSession, signal: AbortSignal): RefreshApiCallbackParam<U> {
     const param: RefreshApiCallbackParam<U> = { authUserState: session.userState as U | null, signal };
@@ -103,39 +104,44 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
 
   /** Runs the attempt under the cross-tab lock when there is one. */
   function call(flight: InFlight): Promise<RefreshOutcome> {
-    const { coordinator } = config;
     if (coordinator === null) return attempt(flight);
     // A holder lets go within its timeout; one that does not (a frozen tab) loses the lock after twice that.
-    return coordinator.exclusive(() => attempt(flight), config.timeoutMs * 2);
+    return coordinator.exclusive(() => attempt(flight), timeoutMs * 2);
   }
 
   /** The settled state of a flight whose session ended or moved on while it waited or ran. */
   function superseded(flight: InFlight): RefreshOutcome | null {
-    if (flight.cause === 'signed-out' || flight.cause === 'disposed')
-      return failed({ ok: false, reason: 'signed-out' });
     const now = auth();
-    if (now.session === null || now.session.id !== flight.ref.sessionId) {
-      return failed({ ok: false, reason: 'signed-out' });
+    if (
+      flight.cause === 'signed-out' ||
+      flight.cause === 'disposed' ||
+      now.session === null ||
+      now.session.id !== flight.ref.sessionId
+    ) {
+      return failure('signed-out');
     }
     // Another tab's refresh arrived first: the goal is met, and this tab's token is spent.
     return isRef(now, flight.ref) ? null : { ok: true };
   }
 
-  /** Adopts what another tab stored if it is newer than `ref`; says whether it did. */
+  /**
+   * Adopts what another tab stored if it is newer than `ref`, and returns the outcome that
+   * settles the flight then; `'lagging'` when storage has not caught up, `null` when nothing is newer.
+   */
   async function adoptNewer(
     flight: InFlight,
     guard: <T>(p: Promise<T>) => Promise<T>,
-  ): Promise<'adopted' | 'ended' | 'lagging' | null> {
+  ): Promise<RefreshOutcome | 'lagging' | null> {
     const session = auth().session;
-    if (config.coordinator === null || session === null) return null;
-    const newer = await guard(config.coordinator.newerThan(flight.ref, session.startedAt));
+    if (coordinator === null || session === null) return null;
+    const newer = await guard(coordinator.newerThan(flight.ref, session.startedAt));
     if (newer === null || newer === 'lagging') return newer;
     if (newer === 'ended') {
-      store.dispatch(sessionSynced({ session: null, ended: flight.ref.sessionId, now: Date.now() }));
-      return 'ended';
+      sync({ session: null, ended: flight.ref.sessionId });
+      return failure('signed-out');
     }
-    store.dispatch(sessionSynced({ session: newer, now: Date.now() }));
-    return 'adopted';
+    sync({ session: newer });
+    return { ok: true };
   }
 
   async function attempt(flight: InFlight): Promise<RefreshOutcome> {
@@ -143,7 +149,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     if (early !== null) return early;
     const { controller, ref } = flight;
     // The timeout bounds the whole attempt, and with it how long the lock is held.
-    const timer = setTimeout(() => abort(flight, 'timeout'), Math.min(config.timeoutMs, MAX_TIMER_DELAY));
+    const timer = setTimeout(() => abort(flight, 'timeout'), Math.min(timeoutMs, MAX_TIMER_DELAY));
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
@@ -152,11 +158,10 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     try {
       // Re-read what every tab sees: if another tab already rotated the tokens, use theirs and send nothing.
       // A tab on its own skips the await, so its call starts inside the dispatch that asked for it.
-      if (config.coordinator !== null) {
+      if (coordinator !== null) {
         const before = await adoptNewer(flight, guard);
-        if (before === 'adopted') return { ok: true };
-        if (before === 'ended') return failed({ ok: false, reason: 'signed-out' });
         if (before === 'lagging') return fail(flight, 'network');
+        if (before !== null) return before;
       }
       const session = auth().session!;
       let result: unknown;
@@ -174,7 +179,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       const late = superseded(flight);
       if (late !== null) return late;
       const parsed = parseRefreshResult(result, session as AuthSession<U>, ref, {
-        intervalConfigured: config.policy.intervalMs !== null,
+        intervalConfigured: policy.intervalMs !== null,
         now: Date.now(),
       });
       switch (parsed.kind) {
@@ -186,14 +191,11 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
         case 'rejected': {
           // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
           const after = await adoptNewer(flight, guard).catch(() => null);
-          if (after === 'adopted') return { ok: true };
-          if (after === 'ended') return failed({ ok: false, reason: 'signed-out' });
-          return fail(flight, 'rejected');
+          return after !== null && after !== 'lagging' ? after : fail(flight, 'rejected');
         }
         case 'invalid':
-          config.logger.error(
-            `[redux-auth-kit] refreshApiCallback returned an invalid result: "${parsed.field}" ${parsed.problem}. ` +
-              'The session is kept and the refresh will be retried.',
+          logger.error(
+            `[redux-auth-kit] invalid refreshApiCallback result: ${parsed.problem} The session is kept; retrying later.`,
           );
           return fail(flight, 'invalid-response');
       }
@@ -210,7 +212,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
 
   async function publish(guard: <T>(p: Promise<T>) => Promise<T>): Promise<void> {
     const { session } = auth();
-    if (config.coordinator !== null && session !== null) await guard(config.coordinator.publish(session));
+    if (coordinator !== null && session !== null) await guard(coordinator.publish(session));
   }
 
   /**
@@ -224,17 +226,19 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
 
   function fail(flight: InFlight, reason: RefreshFailureReason): RefreshOutcome {
     release(flight);
-    if (!isRef(auth(), flight.ref)) return { ok: false, reason };
-    const delay = backoffDelay(
-      auth().refresh.failures,
-      config.retryBaseMs,
-      config.retryMaxMs,
-      config.random(),
-    );
-    store.dispatch(
-      refreshFailed({ ...flight.ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
-    );
-    return { ok: false, reason };
+    const state = auth();
+    if (isRef(state, flight.ref)) {
+      const delay = backoffDelay(
+        state.refresh.failures,
+        config.retryBaseMs,
+        config.retryMaxMs,
+        config.random(),
+      );
+      store.dispatch(
+        refreshFailed({ ...flight.ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
+      );
+    }
+    return failure(reason);
   }
 
   /** Hands a thrown error to the app's hook; a hook that throws must not stall the refresh. */
@@ -242,7 +246,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     try {
       config.onRefreshError?.(error);
     } catch (hookError) {
-      config.logger.error('[redux-auth-kit] onRefreshError threw', hookError);
+      logger.error('[redux-auth-kit] onRefreshError threw', hookError);
     }
   }
 
@@ -259,18 +263,19 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     if (inflight !== null) return inflight.promise;
     const state = auth();
     const { session } = state;
-    if (session === null) return Promise.resolve(failed({ ok: false, reason: 'signed-out' }));
-    // Only the state the last action left may be refreshed: after DevTools time travel the
-    // store can show an older generation whose refresh token has already been spent.
-    if (observed !== undefined && (observed === null || !isRef(state, observed))) {
-      return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
-    }
-    if (config.refresh === undefined || session.refreshToken === null) {
-      return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
+    if (session === null) return Promise.resolve(failure('signed-out'));
+    if (
+      // Only the state the last action left may be refreshed: after DevTools time travel the
+      // store can show an older generation whose refresh token has already been spent.
+      (observed !== undefined && (observed === null || !isRef(state, observed))) ||
+      config.refresh === undefined ||
+      session.refreshToken === null
+    ) {
+      return Promise.resolve(failure('unavailable'));
     }
     if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= Date.now()) {
       store.dispatch(signOut('expired'));
-      return Promise.resolve(failed({ ok: false, reason: 'unavailable' }));
+      return Promise.resolve(failure('unavailable'));
     }
     let settle!: (outcome: RefreshOutcome) => void;
     const flight: InFlight = {
@@ -285,7 +290,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       .catch((error: unknown): RefreshOutcome => {
         // Something threw while a result was applied (an app reducer, say): count it as a
         // transient failure so the session is retried instead of stuck in 'refreshing'.
-        config.logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
+        logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
         return fail(flight, 'network');
       })
       .then((outcome) => {
@@ -299,7 +304,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   function tick(ref: SessionRef): void {
     const state = auth();
     if (!isRef(state, ref)) return;
-    for (const step of dueSteps(state, config.policy, Date.now())) {
+    for (const step of dueSteps(state, policy, Date.now())) {
       if (step === 'end') {
         store.dispatch(signOut('expired'));
         return;
@@ -348,7 +353,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   /** Tells other tabs the session this tab now has (after a sign-in, refresh or sign-out here). */
   function announce(): void {
     const { session } = auth();
-    config.coordinator?.announce(session, session === null ? lastEnded : undefined);
+    coordinator?.announce(session, session === null ? lastEnded : undefined);
   }
 
   /** Records what the latest auth action left in the store. */
@@ -365,7 +370,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     if (inflight !== null) abort(inflight, 'disposed');
     track(null);
     unsubscribeSync?.();
-    config.coordinator?.close();
+    coordinator?.close();
   }
 
   return { refresh, tick, track, observe, abandonStale, announce, dispose };

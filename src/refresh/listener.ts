@@ -2,6 +2,7 @@ import { createListenerMiddleware, type Middleware, type UnknownAction } from '@
 import { REHYDRATE } from 'redux-persist';
 import { refreshNow, type RefreshNowAction } from '../actions';
 import { AuthError } from '../errors';
+import { isFiniteNumber } from '../token';
 import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } from '../slice';
 import { parseStoredSession } from '../persist/validate';
 import { DEFAULT_AUTH_NAME } from '../persist/persistAuthReducer';
@@ -105,11 +106,8 @@ function isAuthTraffic(action: unknown): boolean {
 
 function wallClockCheckMs(seconds: number | undefined): number {
   const value = seconds ?? 1;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value * 1000 > MAX_TIMER_DELAY) {
-    throw new AuthError(
-      'invalid-option',
-      'createAuthListener: "wallClockCheck" must be 0 or a number of seconds.',
-    );
+  if (!isFiniteNumber(value) || value < 0 || value * 1000 > MAX_TIMER_DELAY) {
+    throw new AuthError('invalid-option', '"wallClockCheck" must be 0 or a number of seconds.');
   }
   return value * 1000;
 }
@@ -158,7 +156,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     marginMs: (refresh?.margin ?? 60) * 1000,
   };
   const listener = createListenerMiddleware({
-    onError: (error) => logger.error('[redux-auth-kit] a refresh listener failed', error),
+    onError: (error) => logger.error('[redux-auth-kit] listener failed', error),
   });
   const clockMs = wallClockCheckMs(options.wallClockCheck);
   let engine: RefreshEngine | null = null;
@@ -207,9 +205,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     const unreadable = err !== undefined || (payload !== undefined && session === null);
     api.dispatch(sessionRestored({ session, now: Date.now() }));
     if (unreadable) {
-      logger.warn(
-        `[redux-auth-kit] the stored auth state under "${authName}" was unreadable; it was removed.`,
-      );
+      logger.warn(`[redux-auth-kit] unreadable stored auth state under "${authName}" removed.`);
       options.storage?.removeItem(authName).catch(() => undefined);
     }
   }
@@ -232,10 +228,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   const middleware: Middleware<AuthDispatchExtension, AuthRootState> = (api) => {
     // One engine, one store: a second store would be driven by the first one's state.
     if (engine !== null) {
-      throw new AuthError(
-        'invalid-option',
-        'This auth listener already serves a store: create one per store.',
-      );
+      throw new AuthError('invalid-option', 'This auth listener already serves a store: use one per store.');
     }
     const run = engineFor(api);
     const withListeners = listener.middleware(api);
