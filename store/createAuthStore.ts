@@ -9,7 +9,7 @@ import {
   type TSHelpersExtractDispatchExtensions,
   type StateFromReducersMapObject,
   type ThunkMiddleware,
-  type Tuple,
+  Tuple,
   type UnknownAction,
 } from '@reduxjs/toolkit';
 import { persistReducer, persistStore, type Persistor } from 'redux-persist';
@@ -41,6 +41,21 @@ type AuthStoreMiddleware<S> = Tuple<
   [Middleware<AuthDispatchExtension, AuthRootState>, ThunkMiddleware<S>, ...Middleware[]]
 >;
 
+/** `getDefaultMiddleware` as `createAuthStore` hands it to a `middleware` function. */
+export type AppGetDefaultMiddleware = (options?: {
+  thunk?: boolean | { extraArgument?: unknown };
+  immutableCheck?: boolean | object;
+  serializableCheck?: boolean | { ignoredActions?: string[]; [option: string]: unknown };
+  actionCreatorCheck?: boolean | object;
+}) => ReadonlyArray<Middleware>;
+
+/** The serializable check always lets redux-persist's actions (which carry functions) through. */
+function withPersistActions(check: boolean | { ignoredActions?: string[] } | undefined) {
+  if (check === false) return false;
+  const own = typeof check === 'object' ? check : {};
+  return { ...own, ignoredActions: [...(own.ignoredActions ?? []), ...PERSIST_ACTIONS] };
+}
+
 /**
  * Options for {@link createAuthStore}: React Auth Kit's `createStore` options,
  * plus what a `configureStore` user expects.
@@ -50,8 +65,13 @@ export interface CreateAuthStoreOptions<U, R extends ReducersMapObject = {}> ext
   refresh?: RefreshOptions<U>;
   /** Your slices, combined beside `auth`. */
   reducer?: R;
-  /** Extra middleware, appended after the auth middleware. */
-  middleware?: Middleware[];
+  /**
+   * Your middleware: an array appended to the defaults, or, as in
+   * `configureStore`, a function of `getDefaultMiddleware` (which already
+   * ignores redux-persist's actions in the serializable check, merged with
+   * your options). The auth middleware is always put first.
+   */
+  middleware?: Middleware[] | ((getDefaultMiddleware: AppGetDefaultMiddleware) => ReadonlyArray<Middleware>);
   /**
    * `false` to turn Redux DevTools off, or options merged over
    * `authDevToolsOptions` (token redaction stays on). Default on.
@@ -115,10 +135,16 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
   const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Enhancers, Partial<S>>({
     reducer,
     ...(options.preloadedState !== undefined && { preloadedState: options.preloadedState as Partial<S> }),
-    middleware: (getDefaultMiddleware) =>
-      getDefaultMiddleware({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } })
-        .prepend(auth.middleware)
-        .concat(...(options.middleware ?? [])) as unknown as AuthStoreMiddleware<S>,
+    middleware: (getDefaultMiddleware) => {
+      const defaults: AppGetDefaultMiddleware = (o = {}) =>
+        getDefaultMiddleware({
+          ...o,
+          serializableCheck: withPersistActions(o.serializableCheck),
+        } as Parameters<typeof getDefaultMiddleware>[0]);
+      const own = options.middleware;
+      const app = typeof own === 'function' ? own(defaults) : [...defaults(), ...(own ?? [])];
+      return new Tuple(auth.middleware, ...app) as unknown as AuthStoreMiddleware<S>;
+    },
     devTools,
   });
   const persistor: Persistor = persistStore(store);

@@ -1,5 +1,6 @@
 export {
   createAuthStore,
+  type AppGetDefaultMiddleware,
   type AuthStore,
   type AuthStoreState,
   type CreateAuthStoreOptions,
