@@ -28,7 +28,7 @@ export {
   type SessionRestoredPayload,
   type SessionSyncedPayload,
 } from './slice';
-export { refreshNow, type RefreshNowAction } from './actions';
+export { checkClock, refreshNow, type RefreshNowAction } from './actions';
 export {
   selectIsAuthenticated,
   selectAuthUser,

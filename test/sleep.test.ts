@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { createRefresh, selectAuthHeader, signIn, type RefreshApiResult } from 'redux-auth-kit';
+import {
+  createRefresh,
+  selectAuthHeader,
+  signIn,
+  type RefreshApiCallbackParam,
+  type RefreshApiResult,
+} from 'redux-auth-kit';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -13,7 +19,9 @@ afterEach(() => {
 
 test('after a machine sleeps past expiry the expired token is withdrawn within a second, with no wake event', async () => {
   const pending: Array<(result: RefreshApiResult) => void> = [];
-  const refreshApiCallback = vi.fn(() => new Promise<RefreshApiResult>((resolve) => pending.push(resolve)));
+  const refreshApiCallback = vi.fn(
+    (_param: RefreshApiCallbackParam) => new Promise<RefreshApiResult>((resolve) => pending.push(resolve)),
+  );
   const { store } = await makeStore({
     authName: uniqueAuthName(),
     storage: createMemoryStorage().storage,

@@ -1,5 +1,5 @@
 import type { BaseQueryApi, BaseQueryFn, QueryReturnValue } from '@reduxjs/toolkit/query';
-import { refreshNow } from '../actions';
+import { checkClock, refreshNow } from '../actions';
 import { selectAuthHeader, selectIsAuthenticated, selectRefreshStatus } from '../selectors';
 import type { AuthRootState, RefreshOutcome } from '../types';
 import { authorizeFetchArgs, classifyArgs, type AuthorizableArgs } from './args';
@@ -130,6 +130,9 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
         return send(args);
       }
     }
+    // A machine that just woke may not have run its timers yet: let the scheduler look at the clock
+    // first, so an expired token is withdrawn (and its refresh started) before this request reads it.
+    api.dispatch(checkClock());
     const before = readAuth(api.getState());
     if (before === null) {
       reportOnce(NO_AUTH_SLICE, console.error);

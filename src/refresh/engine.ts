@@ -373,7 +373,10 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     coordinator?.close();
   }
 
-  return { refresh, tick, track, observe, abandonStale, announce, dispose };
+  /** Acts at once on anything the wall clock says is due (a machine that just woke). */
+  const checkClock = (): void => onWake('clock');
+
+  return { refresh, tick, track, observe, abandonStale, announce, checkClock, dispose };
 }
 
 export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

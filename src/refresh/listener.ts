@@ -1,6 +1,6 @@
 import { createListenerMiddleware, type Middleware, type UnknownAction } from '@reduxjs/toolkit';
 import { REHYDRATE } from 'redux-persist';
-import { refreshNow, type RefreshNowAction } from '../actions';
+import { checkClock, refreshNow, type RefreshNowAction } from '../actions';
 import { AuthError } from '../errors';
 import { isFiniteNumber } from '../token';
 import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } from '../slice';
@@ -130,9 +130,9 @@ function coordinatorFor(authName: string, options: AuthListenerOptions<unknown>)
   return coordinator;
 }
 
-// Every auth action can change what is due next; refreshNow is answered directly.
+// Every auth action can change what is due next; refreshNow and checkClock are answered directly.
 const reschedules = (action: UnknownAction): boolean =>
-  action.type.startsWith('auth/') && !refreshNow.match(action);
+  action.type.startsWith('auth/') && !refreshNow.match(action) && !checkClock.match(action);
 
 /**
  * The refresh scheduler for a store you configure yourself.
@@ -218,11 +218,12 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
         effect: restore,
       }),
       start({ predicate: refreshNow.match, effect: (_action, api) => void engineFor(api).refresh() }),
+      start({ predicate: checkClock.match, effect: (_action, api) => engineFor(api).checkClock() }),
       start({ predicate: announces, effect: (_action, api) => engineFor(api).announce() }),
     ];
     return () => stops.forEach((stop) => stop());
   };
-  // The private instance never sees refreshNow: the middleware below answers it.
+  // The private instance never sees refreshNow or checkClock: the middleware below answers them.
   startListening(listener.startListening);
 
   const middleware: Middleware<AuthDispatchExtension, AuthRootState> = (api) => {
@@ -235,6 +236,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     return (next) => {
       const handle = withListeners(next);
       return (action) => {
+        if (checkClock.match(action)) {
+          run.checkClock();
+          return action;
+        }
         if (refreshNow.match(action)) {
           next(action);
           return run.refresh();
