@@ -117,3 +117,29 @@ describe('a refresh costs one storage write', () => {
     expect(counts.removeItem - before.removeItem).toBe(0);
   });
 });
+
+describe('with cross-tab coordination on', () => {
+  test('one refresh still costs exactly one storage write, although the lock holder and redux-persist both write', async () => {
+    const { createLockManager } = await import('./support/locks');
+    const { createChannelHub } = await import('./support/channel');
+    const memory = createMemoryStorage();
+    const { store, persistor } = await makeStore({
+      authName: uniqueAuthName(),
+      storage: memory.storage,
+      refresh: createRefresh({
+        refreshApiCallback: async () => ({ isSuccess: true as const, newAuthToken: jwtFor(600) }),
+      }),
+      listener: { crossTab: { locks: createLockManager(), channel: createChannelHub() } },
+    });
+    store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'rt-crosstab' }));
+    await vi.advanceTimersByTimeAsync(100);
+    await persistor.flush();
+    const afterSignIn = memory.counts.setItem;
+    expect(afterSignIn).toBe(1);
+
+    await expect(store.dispatch(refreshNow())).resolves.toEqual({ ok: true });
+    await vi.advanceTimersByTimeAsync(100);
+    await persistor.flush();
+    expect(memory.counts.setItem - afterSignIn).toBe(1);
+  });
+});

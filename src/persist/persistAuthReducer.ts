@@ -58,21 +58,30 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
           sameSite: options.cookieSameSite,
           expiresAt: cookieExpiry,
         }));
+  // Writes run one after another, so each sees what the previous one stored: the cross-tab
+  // layer and redux-persist both write a refreshed session, and only the first may reach storage.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   return {
     getItem: (key) => engine.getItem(key),
-    async setItem(key, value) {
-      const next = rawStoredSession(value);
-      if (next === null) return engine.removeItem(key);
-      const current = rawStoredSession(await engine.getItem(key));
-      const stale =
-        current !== null &&
-        current.id === next.id &&
-        typeof current.generation === 'number' &&
-        typeof next.generation === 'number' &&
-        current.generation >= next.generation;
-      if (!stale) await engine.setItem(key, value);
-    },
-    removeItem: (key) => engine.removeItem(key),
+    setItem: (key, value) =>
+      serial(async () => {
+        const next = rawStoredSession(value);
+        if (next === null) return engine.removeItem(key);
+        const current = rawStoredSession(await engine.getItem(key));
+        const stale =
+          current !== null &&
+          current.id === next.id &&
+          typeof current.generation === 'number' &&
+          typeof next.generation === 'number' &&
+          current.generation >= next.generation;
+        if (!stale) await engine.setItem(key, value);
+      }),
+    removeItem: (key) => serial(() => engine.removeItem(key)),
   };
 }
 

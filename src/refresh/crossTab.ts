@@ -54,8 +54,12 @@ export function createCookieMarker(name: string): GenerationMarker {
   // js-cookie reads nothing and writes nothing without a `document` (on a server); its default Path is `/`.
   return {
     read: () => Cookies.get(name) ?? null,
-    write: (value) =>
-      value === null ? Cookies.remove(name) : void Cookies.set(name, value, { sameSite: 'Lax' }),
+    write: (value) => {
+      // Both the lock holder and its announcement mark the same generation: write it once.
+      if ((Cookies.get(name) ?? null) === value) return;
+      if (value === null) Cookies.remove(name);
+      else Cookies.set(name, value, { sameSite: 'Lax' });
+    },
   };
 }
 
