@@ -52,6 +52,14 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
+/** One `/api/*` request. */
+export interface ApiLogEntry {
+  /** Server time (epoch ms) the request arrived. */
+  at: number;
+  /** Why it was refused with a 401 (`'missing-token' | 'token-expired' | 'invalid-token' | 'token-revoked' | 'wrong-token-type'`), or `null` when served. */
+  refused: string | null;
+}
+
 /** What `GET /__stats` returns. */
 export interface AuthServerStats {
   logins: number;
@@ -72,6 +80,7 @@ export interface AuthServerStats {
   apiExpiredToken: number;
   refreshLog: RefreshLogEntry[];
   issued: IssuedToken[];
+  apiLog: ApiLogEntry[];
   accessTtl: number;
   refreshTtl: number;
   /** Families not revoked. */

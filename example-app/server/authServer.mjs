@@ -125,6 +125,8 @@ export async function startAuthServer(options = {}) {
     refreshLog: [],
     /** One entry per access token issued, oldest first. */
     issued: [],
+    /** One entry per /api request, oldest first: when it arrived, and why it was refused (`null`: served). */
+    apiLog: [],
   };
 
   const nowSeconds = () => Date.now() / 1000;
@@ -257,6 +259,8 @@ export async function startAuthServer(options = {}) {
 
   async function authorize(req) {
     stats.apiCalls += 1;
+    const entry = { at: Date.now(), refused: null };
+    stats.apiLog.push(entry);
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     try {
@@ -276,6 +280,7 @@ export async function startAuthServer(options = {}) {
       return claims;
     } catch (error) {
       stats.apiUnauthorized += 1;
+      entry.refused = error instanceof HttpError ? error.code : 'error';
       throw error;
     }
   }
@@ -302,6 +307,7 @@ export async function startAuthServer(options = {}) {
       ...stats,
       refreshLog: stats.refreshLog.map((e) => ({ ...e })),
       issued: stats.issued.map((e) => ({ ...e })),
+      apiLog: stats.apiLog.map((e) => ({ ...e })),
       accessTtl,
       refreshTtl,
       activeFamilies: [...families.values()].filter((f) => !f.revoked).length,

@@ -212,3 +212,29 @@ export async function post(url: string, body: unknown): Promise<Response> {
     body: JSON.stringify(body),
   });
 }
+
+/** Opens another tab in the harness's browser context (same cookies and localStorage) at `url`. */
+export async function openTab(h: Harness, url: string = h.server.url): Promise<Page> {
+  const page = await h.context.newPage();
+  page.on('pageerror', (error) => h.pageErrors.push(error));
+  await page.goto(url);
+  return page;
+}
+
+/** Identifies the document a page shows now: it changes on every navigation or reload. */
+export function documentOf(page: Page): Promise<number> {
+  return page.evaluate(() => performance.timeOrigin);
+}
+
+/**
+ * Makes the page report `state` as its `document.visibilityState` and fires
+ * `visibilitychange`, as the browser does when a tab is hidden or shown.
+ * (Headless Chromium keeps every page visible; this is how a test hides one.)
+ */
+export async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  await page.evaluate((next) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}

@@ -1,0 +1,443 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { AuthServerStats, RefreshLogEntry } from '../../example-app/server/authServer.mjs';
+import {
+  AUTH_NAME,
+  buildApp,
+  clockPasses,
+  cookieSession,
+  documentOf,
+  launchChromium,
+  openHarness,
+  openTab,
+  parsePersisted,
+  setVisibility,
+  type Harness,
+  type StoredSession,
+} from './support';
+
+// Tabs of one browser context share cookies, localStorage, Web Locks and
+// BroadcastChannel, as tabs of one browser profile do. Short lifetimes, as in
+// app.e2e.test.ts: a 4 s token is refreshed 2 s after it arrived.
+const ACCESS_TTL = 4;
+const LIFETIME_MS = ACCESS_TTL * 1000;
+const REFRESH_TTL = 3600;
+/** How often the app's profile card polls the protected API (`PROFILE_POLL_MS` in ProfileCard.tsx). */
+const PROFILE_POLL_MS = 2000;
+/** The library's default wall-clock check period (`listener.wallClockCheck`, 1 s). */
+const WALL_CLOCK_CHECK_MS = 1000;
+/** The library's generation marker beside localStorage (see PITFALLS.md, Tabs). */
+const MARKER = `${AUTH_NAME}.gen`;
+
+type Mode = 'cookie' | 'localstorage';
+const MODE_LABEL: Record<Mode, string> = { cookie: 'cookie', localstorage: 'localStorage' };
+
+let browser: Browser;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let harness: Harness | null = null;
+
+beforeAll(async () => {
+  app = await buildApp();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.remove();
+});
+
+afterEach(async () => {
+  const h = harness;
+  harness = null;
+  if (h === null) return;
+  try {
+    expect(h.pageErrors.map(String)).toEqual([]);
+  } finally {
+    await h.close();
+  }
+});
+
+async function open(accessTtl = ACCESS_TTL): Promise<Harness> {
+  harness = await openHarness(browser, app.dir, { accessTtl, refreshTtl: REFRESH_TTL });
+  return harness;
+}
+
+/** Set E2E_TIMINGS=1 to print what a test measured. */
+function measured(label: string, values: Record<string, unknown>): void {
+  if (process.env.E2E_TIMINGS) console.info(`[e2e] ${label}: ${JSON.stringify(values)}`);
+}
+
+/** The app in `count` tabs of the harness's context, storing the session in `mode`, all on the login form. */
+async function openSignedOutTabs(h: Harness, mode: Mode, count: number): Promise<Page[]> {
+  // The first tab picks the storage (remembered in localStorage); the others read that choice.
+  await h.page.goto(`${h.server.url}/?storage=${mode}`);
+  const tabs = [h.page];
+  for (let i = 1; i < count; i += 1) tabs.push(await openTab(h));
+  for (const tab of tabs) {
+    await tab.getByTestId('login-form').waitFor();
+    expect(await tab.getByTestId('storage-switch').getAttribute('data-storage')).toBe(mode);
+  }
+  return tabs;
+}
+
+async function submitLogin(page: Page): Promise<void> {
+  await page.getByTestId('login-username').fill('ada.lovelace');
+  await page.getByTestId('login-password').fill('correct horse');
+  await page.getByTestId('login-submit').click();
+}
+
+/** The session the tabs stored, wherever `mode` keeps it. */
+async function storedSession(h: Harness, mode: Mode, tab: Page): Promise<StoredSession | null> {
+  if (mode === 'cookie') return cookieSession(h.context, h.server.url);
+  const raw = await tab.evaluate((key) => localStorage.getItem(key), AUTH_NAME);
+  return raw === null ? null : parsePersisted(raw);
+}
+
+async function cookieNames(context: BrowserContext, url: string): Promise<string[]> {
+  return (await context.cookies(url)).map((c) => c.name).sort();
+}
+
+/** The access-token expiry (epoch ms) a tab holds, as its countdown shows it; `null` when it has none. */
+async function heldExpiry(tab: Page): Promise<number | null> {
+  const countdown = tab.getByTestId('token-countdown');
+  if ((await countdown.count()) === 0) return null;
+  const value = await countdown.getAttribute('data-expires-at');
+  return value === null || value === '' ? null : Number(value);
+}
+
+/**
+ * One refresh per token lifetime, counted over every tab: each token but the
+ * newest was replaced by exactly one /refresh call, after half its lifetime and
+ * before it expired; the newest is still live.
+ */
+function expectOneRefreshPerLifetime(stats: AuthServerStats): void {
+  const last = stats.issued.length - 1;
+  stats.issued.forEach((token, i) => {
+    const replacing = stats.refreshLog.filter((e) => e.replaces === i);
+    expect(replacing.length, `refreshes of token ${i}`).toBe(i === last ? 0 : 1);
+    if (i === last) {
+      expect(token.expiresAt).toBeGreaterThan(Date.now());
+      return;
+    }
+    expect(replacing[0]!.ok, `refresh of token ${i} succeeded`).toBe(true);
+    expect(replacing[0]!.at).toBeGreaterThanOrEqual(token.at + LIFETIME_MS / 2 - 250);
+    expect(replacing[0]!.at).toBeLessThan(token.expiresAt);
+  });
+}
+
+const served = (s: AuthServerStats): number => s.apiCalls - s.apiUnauthorized;
+
+/** The server's stats once no /refresh call is half-way (the server logs a call when it arrives). */
+async function settledStats(h: Harness): Promise<AuthServerStats> {
+  await expect
+    .poll(() => h.server.stats().refreshLog.every((e) => e.ok || e.reason !== null), { interval: 10 })
+    .toBe(true);
+  return h.server.stats();
+}
+
+/**
+ * The one successful /refresh call that replaced token `index`, made after `since`. (Read it once the
+ * page holds the new token: the server logs a call when it arrives and completes the entry later.)
+ */
+function expectOneRefreshOf(stats: AuthServerStats, index: number, since: number): RefreshLogEntry {
+  const replacing = stats.refreshLog.filter((e) => e.replaces === index);
+  expect(replacing, `refreshes of token ${index}`).toHaveLength(1);
+  expect(replacing[0]!.ok).toBe(true);
+  expect(replacing[0]!.at).toBeGreaterThanOrEqual(since);
+  return replacing[0]!;
+}
+
+describe('tabs of one browser, production build, in Chromium', () => {
+  for (const mode of ['cookie', 'localstorage'] as const) {
+    for (const count of [2, 4]) {
+      test(`${count} tabs sharing ${MODE_LABEL[mode]} storage follow a sign-in without reloading, refresh once per token lifetime in total, and all sign out within a second`, async () => {
+        const h = await open();
+        const tabs = await openSignedOutTabs(h, mode, count);
+        const [first, ...others] = tabs as [Page, ...Page[]];
+        const documents = await Promise.all(tabs.map(documentOf));
+
+        // Sign in in one tab: the others follow through the channel, without a reload or a request.
+        await submitLogin(first);
+        const submittedAt = Date.now();
+        await first.getByTestId('dashboard').waitFor();
+        const followMs = await Promise.all(
+          others.map(async (tab) => {
+            await expect
+              .poll(() => tab.getByTestId('dashboard').count(), { timeout: 2_000, interval: 20 })
+              .toBe(1);
+            return Date.now() - submittedAt;
+          }),
+        );
+        for (const [i, tab] of tabs.entries()) {
+          expect(await documentOf(tab), `tab ${i} was not reloaded`).toBe(documents[i]);
+          expect(await h.screens.screens(tab)).toEqual(expect.arrayContaining(['login-form', 'dashboard']));
+          await expect.poll(() => tab.getByTestId('user-name').textContent()).toBe('Ada Lovelace');
+        }
+        const afterSignIn = h.server.stats();
+        expect(afterSignIn.logins).toBe(1);
+        expect(afterSignIn.refreshCalls).toBe(0);
+
+        // The session is where the mode keeps it, and only there.
+        await expect.poll(() => storedSession(h, mode, first)).not.toBeNull();
+        if (mode === 'cookie') {
+          expect(await cookieNames(h.context, h.server.url)).toEqual([AUTH_NAME]);
+        } else {
+          // Beside localStorage, only the non-secret generation marker lives in a cookie.
+          expect(await cookieNames(h.context, h.server.url)).toEqual([MARKER]);
+        }
+
+        // Two whole token lifetimes with every tab's timers running.
+        const signedInAt = afterSignIn.issued[0]!.at;
+        await clockPasses(signedInAt + 2 * LIFETIME_MS + 500);
+        const stats = await settledStats(h);
+        const statsAt = Date.now();
+
+        expect(stats.logins).toBe(1);
+        expect(stats.reuseDetections).toBe(0);
+        expect(stats.refreshRejected).toBe(0);
+        expect(stats.refreshCalls).toBe(stats.refreshSucceeded);
+        expect(stats.activeFamilies).toBe(1);
+        expect(stats.issued.filter((t) => t.expiresAt <= statsAt).length).toBeGreaterThanOrEqual(2);
+        expectOneRefreshPerLifetime(stats);
+        // Every tab kept loading the protected data, never with a dead token.
+        expect(stats.apiUnauthorized).toBe(0);
+        expect(stats.apiExpiredToken).toBe(0);
+        for (const tab of tabs) {
+          expect(await h.screens.screens(tab)).not.toContain('profile-error');
+          const fulfilledAt = Number(
+            await tab.getByTestId('profile-updated').getAttribute('data-fulfilled-at'),
+          );
+          expect(Date.now() - fulfilledAt).toBeLessThan(LIFETIME_MS);
+        }
+        // Every tab holds the same, newest session: the one the server issued last, as stored.
+        await expect
+          .poll(async () => {
+            const held = await Promise.all(tabs.map(heldExpiry));
+            const stored = await storedSession(h, mode, first);
+            return {
+              distinct: new Set(held).size,
+              live: held.every((at) => at !== null && at > Date.now()),
+              sameAsStored: held[0] === stored?.expiresAt,
+              storedIsNewest: stored?.generation === h.server.stats().refreshSucceeded,
+            };
+          })
+          .toEqual({ distinct: 1, live: true, sameAsStored: true, storedIsNewest: true });
+
+        // Sign out in the last tab: every tab is signed out within a second.
+        const last = tabs.at(-1)!;
+        const clickedAt = Date.now();
+        await last.getByTestId('sign-out').click();
+        const signOutMs = await Promise.all(
+          tabs.map(async (tab) => {
+            await expect
+              .poll(() => tab.getByTestId('login-form').count(), { timeout: 1_000, interval: 10 })
+              .toBe(1);
+            return Date.now() - clickedAt;
+          }),
+        );
+        for (const tab of tabs) expect(await tab.getByTestId('dashboard').count()).toBe(0);
+
+        // Nothing is left in storage, the server revoked the family once, and no tab refreshes any more.
+        await expect.poll(() => storedSession(h, mode, first)).toBeNull();
+        await expect.poll(() => cookieNames(h.context, h.server.url)).toEqual([]);
+        await expect.poll(() => h.server.stats().logouts).toBe(1);
+        const atSignOut = h.server.stats();
+        expect(atSignOut.activeFamilies).toBe(0);
+        const newest = atSignOut.issued.at(-1)!;
+        await clockPasses(Math.max(Date.now() + 250, newest.at + LIFETIME_MS / 2 + 500));
+        const later = h.server.stats();
+        expect(later.refreshCalls).toBe(atSignOut.refreshCalls);
+        expect(later.apiCalls).toBe(atSignOut.apiCalls);
+        expect(later.reuseDetections).toBe(0);
+
+        measured(`${count} tabs, ${mode}`, {
+          followMs,
+          tokensExpired: stats.issued.filter((t) => t.expiresAt <= statsAt).length,
+          tokensIssued: stats.issued.length,
+          refreshCalls: stats.refreshCalls,
+          refreshesPerToken: stats.issued.map(
+            (_, i) => stats.refreshLog.filter((e) => e.replaces === i).length,
+          ),
+          reuseDetections: stats.reuseDetections,
+          apiCalls: stats.apiCalls,
+          apiUnauthorized: stats.apiUnauthorized,
+          signOutMs,
+        });
+      });
+    }
+  }
+});
+
+describe('a tab whose timers stopped, production build, in Chromium', () => {
+  /** Pauses the page's clock: from now on no timer of the page fires until the test says so. */
+  async function freezeTimers(page: Page): Promise<void> {
+    // pauseAt refuses a time the page's running clock has already passed.
+    const pageNow = await page.evaluate(() => Date.now());
+    await page.clock.pauseAt(pageNow + 100);
+  }
+
+  /** Waits (real time) until the token the page holds is dead for the server and for the page. */
+  async function waitUntilTokenIsDead(h: Harness): Promise<{ serverExpiry: number; pageExpiry: number }> {
+    const serverExpiry = h.server.stats().issued.at(-1)!.expiresAt;
+    const pageExpiry = (await heldExpiry(h.page))!;
+    // The page anchors the token's lifetime to when it arrived; the server to the whole second it was issued.
+    await clockPasses(Math.max(serverExpiry, pageExpiry) + 500);
+    return { serverExpiry, pageExpiry };
+  }
+
+  test('a hidden tab whose timers were frozen past expiry refreshes as soon as it becomes visible, before any request with the expired token', async () => {
+    const h = await open();
+    // The page's timers and Date run on Playwright's clock, installed before the app loads.
+    await h.page.clock.install();
+    await h.page.goto(`${h.server.url}/?storage=cookie`);
+    await submitLogin(h.page);
+    await h.page.getByTestId('profile-email').waitFor();
+
+    // Hide the tab and stop its timers: what a browser does to a background tab, taken to the extreme.
+    await setVisibility(h.page, 'hidden');
+    await freezeTimers(h.page);
+    const hidden = h.server.stats();
+    const { serverExpiry, pageExpiry } = await waitUntilTokenIsDead(h);
+    const beforeWake = h.server.stats();
+    // Nothing ran while hidden: no refresh, no polling of the protected data.
+    expect(beforeWake.refreshCalls).toBe(hidden.refreshCalls);
+    expect(beforeWake.apiCalls).toBe(hidden.apiCalls);
+
+    // Show the tab. Its Date catches up with the real time, but the clock stays paused, so no
+    // timer can fire: whatever happens now is the visibilitychange handler's doing.
+    await h.page.clock.setSystemTime(Date.now());
+    const wakeAt = Date.now();
+    await setVisibility(h.page, 'visible');
+    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
+    const newTokenAt = Date.now();
+    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+
+    // Let time flow again: the data loads with the new token.
+    await h.page.clock.resume();
+    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(beforeWake));
+    const after = h.server.stats();
+    expect(after.apiExpiredToken).toBe(0);
+    expect(after.apiUnauthorized).toBe(0);
+    expect(after.reuseDetections).toBe(0);
+    expect(after.refreshRejected).toBe(0);
+    await expect
+      .poll(async () => Number(await h.page.getByTestId('profile-token').getAttribute('data-issued-at')))
+      .toBeGreaterThanOrEqual(Math.floor(after.issued.at(-1)!.at / 1000) * 1000);
+    expect(await h.screens.screens(h.page)).not.toContain('profile-error');
+    expect(await h.page.getByTestId('login-form').count()).toBe(0);
+
+    measured('hidden tab made visible', {
+      tokenDeadForServerMs: wakeAt - serverExpiry,
+      tokenDeadForPageMs: wakeAt - pageExpiry,
+      wakeToRefreshCallMs: refresh.at - wakeAt,
+      wakeToNewTokenInPageMs: newTokenAt - wakeAt,
+      apiExpiredToken: after.apiExpiredToken,
+    });
+  });
+
+  test('after the machine slept past expiry the tab refreshes on waking, with no event, before any request with the expired token (localStorage)', async () => {
+    const h = await open();
+    await h.page.clock.install();
+    await h.page.goto(`${h.server.url}/?storage=localstorage`);
+    await submitLogin(h.page);
+    await h.page.getByTestId('profile-email').waitFor();
+    await expect.poll(() => storedSession(h, 'localstorage', h.page)).not.toBeNull();
+
+    // The lid closes: no timer runs, and the page stays 'visible' (no event will say it woke).
+    await freezeTimers(h.page);
+    const asleep = h.server.stats();
+    const { serverExpiry, pageExpiry } = await waitUntilTokenIsDead(h);
+    const beforeWake = h.server.stats();
+    expect(beforeWake.refreshCalls).toBe(asleep.refreshCalls);
+    expect(beforeWake.apiCalls).toBe(asleep.apiCalls);
+
+    // The lid opens: the clock jumps by the time that really passed, every overdue timer fires
+    // once at the new time (the scheduler's, the wall-clock check, the data polling), then time flows.
+    const wakeAt = Date.now();
+    await h.page.clock.fastForward(wakeAt - (await h.page.evaluate(() => Date.now())));
+    await h.page.clock.resume();
+    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
+    const newTokenAt = Date.now();
+    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+
+    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(beforeWake));
+    const after = h.server.stats();
+    expect(after.apiExpiredToken).toBe(0);
+    expect(after.apiUnauthorized).toBe(0);
+    expect(after.reuseDetections).toBe(0);
+    expect(after.refreshRejected).toBe(0);
+    expect(await h.screens.screens(h.page)).not.toContain('profile-error');
+    expect(await h.page.getByTestId('login-form').count()).toBe(0);
+    // The rotation reached localStorage and the marker cookie.
+    await expect
+      .poll(async () => (await storedSession(h, 'localstorage', h.page))?.generation)
+      .toBeGreaterThan(0);
+    expect(await cookieNames(h.context, h.server.url)).toEqual([MARKER]);
+
+    measured('machine slept', {
+      tokenDeadForServerMs: wakeAt - serverExpiry,
+      tokenDeadForPageMs: wakeAt - pageExpiry,
+      wakeToRefreshCallMs: refresh.at - wakeAt,
+      wakeToNewTokenInPageMs: newTokenAt - wakeAt,
+      apiExpiredToken: after.apiExpiredToken,
+    });
+  });
+
+  test('after a sleep in which timers keep their remaining delays, a data request due before the next wall-clock check does not carry the expired token', async () => {
+    // Suspend as Chromium on Linux and macOS sees it: Date jumps, while timers run on a monotonic
+    // clock that stood still, so each keeps the delay it had left. Whichever is due first runs first.
+    // A 6 s token is refreshed at 3 s: the 2 s data poll comes due before the refresh does.
+    const h = await open(6);
+    await h.page.clock.install();
+    await h.page.goto(`${h.server.url}/?storage=cookie`);
+    await submitLogin(h.page);
+    await h.page.getByTestId('profile-email').waitFor();
+    await expect.poll(() => cookieSession(h.context, h.server.url)).not.toBeNull();
+
+    // The phases, from what the page and the server recorded: the wall-clock check ticks every
+    // second from sign-in; the data is polled every 2 s from its first request.
+    const signedInAt = (await cookieSession(h.context, h.server.url))!.receivedAt;
+    const firstRequestAt = h.server.stats().apiLog[0]!.at;
+    const pollDue = firstRequestAt + PROFILE_POLL_MS - 1;
+    const lastCheck =
+      signedInAt + WALL_CLOCK_CHECK_MS * Math.floor((pollDue - signedInAt) / WALL_CLOCK_CHECK_MS);
+    expect(pollDue - lastCheck, 'room between a wall-clock check and the next poll').toBeGreaterThan(4);
+    // Fall asleep between that check and that poll.
+    const sleepAt = lastCheck + Math.floor((pollDue - lastCheck) / 2);
+    expect(await h.page.evaluate(() => Date.now())).toBeLessThan(sleepAt - 100);
+    await h.page.clock.pauseAt(sleepAt);
+    const asleep = h.server.stats();
+    expect(asleep.apiCalls, 'the poll is still due when the machine sleeps').toBe(1);
+    const { serverExpiry, pageExpiry } = await waitUntilTokenIsDead(h);
+    expect(h.server.stats().apiCalls).toBe(asleep.apiCalls);
+
+    // Wake: Date jumps to the real time; the timers go on with the delays they had left.
+    await h.page.clock.setSystemTime(Date.now());
+    const wakeAt = Date.now();
+    await h.page.clock.resume();
+    await expect
+      .poll(() => h.server.stats().refreshLog.filter((e) => e.at >= wakeAt && e.ok).length, {
+        timeout: 2_000,
+        interval: 10,
+      })
+      .toBeGreaterThanOrEqual(1);
+    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(asleep));
+    const after = h.server.stats();
+    const refreshAt = after.refreshLog.find((e) => e.at >= wakeAt)!.at;
+    const requestsAfterWake = after.apiLog.filter((e) => e.at >= wakeAt);
+
+    measured('slept with timers keeping their delays', {
+      tokenDeadForServerMs: wakeAt - serverExpiry,
+      tokenDeadForPageMs: wakeAt - pageExpiry,
+      pollDueAfterWakeMs: pollDue - sleepAt,
+      wakeToRefreshCallMs: refreshAt - wakeAt,
+      requestsAfterWake: requestsAfterWake.map((e) => ({ afterWakeMs: e.at - wakeAt, refused: e.refused })),
+      apiExpiredToken: after.apiExpiredToken,
+    });
+    // The first request after waking went out only after the refresh, with the new token.
+    expect(requestsAfterWake.filter((e) => e.refused !== null)).toEqual([]);
+    expect(after.apiExpiredToken).toBe(0);
+    expect(after.reuseDetections).toBe(0);
+    expect(await h.screens.screens(h.page)).not.toContain('profile-error');
+  });
+});
