@@ -1,50 +1,151 @@
-// Bundle size of each entry point, min+gzip, with jwt-decode and js-cookie
-// bundled and the peers external. Run after `npm run build`.
+// Bundle size, min+gzip, the way an app's bundler would ship it: esbuild
+// bundles the entry's ESM build, minified, with the package's own
+// dependencies bundled and its peers external, then gzip -9.
+// 1 kB = 1000 bytes (as size-limit and bundlers report).
+//
+//   node test/bench/size.mjs          our entry points (run `npm run build` first)
+//   node test/bench/size.mjs --rak    ... and React Auth Kit 3.1.3 beside them
+//   node test/bench/size.mjs --inputs ... and what each module adds to all of them (minified)
 import { build } from 'esbuild';
-import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const external = [
-  '@reduxjs/toolkit',
-  'react',
-  'react/jsx-runtime',
-  'react-redux',
-  'redux-persist',
-  'redux-persist/*',
-  'redux',
-];
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-async function measure(contents) {
+/** Each peer and its subpaths (`react/jsx-runtime`, `redux-persist/es/...`). */
+const externalsOf = (peers) => peers.flatMap((name) => [name, `${name}/*`]);
+
+/** min and min+gzip bytes of `contents` bundled from `resolveDir`. */
+export async function measure(contents, resolveDir, external) {
   const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'js' },
+    metafile: true,
+    stdin: { contents, resolveDir, loader: 'js' },
     bundle: true,
     minify: true,
     format: 'esm',
+    platform: 'browser',
     write: false,
     external,
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].contents;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  const [output] = Object.values(result.metafile.outputs);
+  const inputs = Object.entries(output.inputs)
+    .map(([path, { bytesInOutput }]) => ({ path, min: bytesInOutput }))
+    .sort((a, b) => b.min - a.min);
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs };
 }
 
-const entries = {
-  'redux-auth-kit': `export * from './dist/index.js';`,
-  'redux-auth-kit/store': `export * from './dist/store.js';`,
-  'redux-auth-kit/react': `export * from './dist/react.js';`,
-  'redux-auth-kit/query': `export * from './dist/query.js';`,
-};
-entries['all entry points'] = Object.values(entries).join('\n');
+/** Our public entry points, as `exports` names them, and the ESM file each resolves to. */
+export const ENTRIES = Object.entries(pkg.exports)
+  .filter(([subpath]) => subpath !== './package.json')
+  .map(([subpath, conditions]) => ({
+    name: subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`,
+    file: conditions.import.default,
+  }));
 
-export async function sizes() {
+/** `import * as` every module and re-export the namespaces: nothing can be tree-shaken away. */
+const everything = (specifiers) =>
+  specifiers.map((specifier, i) => `export * as m${i} from ${JSON.stringify(specifier)};`).join('\n');
+
+/** Our entry points, each alone, then all together. Reads `dist/`. */
+export async function ourSizes() {
+  const missing = ENTRIES.filter((entry) => !existsSync(join(root, entry.file)));
+  if (missing.length > 0) {
+    throw new Error(`${missing.map((e) => e.file).join(', ')} missing: run \`npm run build\` first`);
+  }
+  const external = externalsOf(Object.keys(pkg.peerDependencies ?? {}));
   const rows = [];
-  for (const [name, contents] of Object.entries(entries)) rows.push({ name, ...(await measure(contents)) });
-  return rows;
+  for (const entry of ENTRIES) {
+    rows.push({ name: entry.name, ...(await measure(everything([entry.file]), root, external)) });
+  }
+  const all = await measure(everything(ENTRIES.map((entry) => entry.file)), root, external);
+  return { entries: rows, all };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const kb = (n) => `${(n / 1024).toFixed(2)} kB`;
+export const RAK_VERSION = '3.1.3';
+/** Every public module of React Auth Kit 3.1.3 (its `exports`, hooks expanded). */
+const RAK_MODULES = [
+  'react-auth-kit',
+  'react-auth-kit/errors',
+  'react-auth-kit/AuthContext',
+  'react-auth-kit/createStore',
+  'react-auth-kit/AuthProvider',
+  'react-auth-kit/createRefresh',
+  'react-auth-kit/hooks/useSignIn',
+  'react-auth-kit/hooks/useSignOut',
+  'react-auth-kit/hooks/useAuthUser',
+  'react-auth-kit/hooks/useAuthHeader',
+  'react-auth-kit/hooks/useIsAuthenticated',
+  'react-auth-kit/utils/hooks',
+  'react-auth-kit/utils/reducers',
+  'react-auth-kit/utils/utils',
+];
+
+/**
+ * Installs react-auth-kit into a cache directory outside the repository, with
+ * its own dependencies (js-cookie, rxjs) and without its peers: `next`, `react`
+ * and `react-dom` are never installed, so nothing here touches our lockfile.
+ */
+function installReactAuthKit() {
+  const dir = join(tmpdir(), 'redux-auth-kit-bench', `react-auth-kit-${RAK_VERSION}`);
+  const installed = join(dir, 'node_modules', 'react-auth-kit', 'package.json');
+  const version = (name) =>
+    JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+  if (!existsSync(installed) || version('react-auth-kit') !== RAK_VERSION) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    const npm = spawnSync(
+      'npm',
+      [
+        'install',
+        '--no-save',
+        '--no-package-lock',
+        '--legacy-peer-deps',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--prefix',
+        dir,
+        `react-auth-kit@${RAK_VERSION}`,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (npm.status !== 0) throw new Error(`npm install react-auth-kit@${RAK_VERSION} failed:\n${npm.stderr}`);
+  }
+  if (existsSync(join(dir, 'node_modules', 'next'))) throw new Error(`${dir}: the peer "next" was installed`);
+  return { dir, versions: { 'js-cookie': version('js-cookie'), rxjs: version('rxjs') } };
+}
+
+/** React Auth Kit 3.1.3, all public modules together, measured as ours are. */
+export async function reactAuthKitSize() {
+  const { dir, versions } = installReactAuthKit();
+  const rakPkg = JSON.parse(
+    readFileSync(join(dir, 'node_modules', 'react-auth-kit', 'package.json'), 'utf8'),
+  );
+  const external = externalsOf(Object.keys(rakPkg.peerDependencies ?? {}));
+  return { ...(await measure(everything(RAK_MODULES), dir, external)), versions };
+}
+
+/** Kilobytes (1000 bytes) with two decimals. */
+export const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { entries, all } = await ourSizes();
+  const rows = [...entries, { name: 'all entry points', ...all }];
+  if (process.argv.includes('--rak')) {
+    const rak = await reactAuthKitSize();
+    rows.push({ name: `react-auth-kit ${RAK_VERSION} (all modules)`, ...rak });
+  }
   console.log('| entry | min | min+gzip |\n| --- | ---: | ---: |');
-  for (const row of await sizes()) console.log(`| ${row.name} | ${kb(row.min)} | ${kb(row.gzip)} |`);
+  for (const row of rows) console.log(`| ${row.name} | ${kB(row.min)} | ${kB(row.gzip)} |`);
+  if (process.argv.includes('--inputs')) {
+    console.log('\n| module in all entry points | min |\n| --- | ---: |');
+    for (const input of all.inputs) console.log(`| ${input.path} | ${kB(input.min)} |`);
+  }
 }
