@@ -177,9 +177,12 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
     async newerThan(ref: SessionRef, startedAt: number): Promise<AuthSession | null | 'lagging' | 'ended'> {
       await pendingWrite;
       const expected = marker?.read() ?? null;
+      // A marker naming the generation this tab already holds has nothing newer to wait for.
+      const current = `${ref.sessionId}.${ref.generation}`;
       for (let waited = 0; ; waited += POLL_MS) {
         const stored = await storedSession();
-        const caughtUp = expected === null || (stored !== null && markerOf(stored) === expected);
+        const caughtUp =
+          expected === null || expected === current || (stored !== null && markerOf(stored) === expected);
         if (caughtUp) {
           if (stored === null) return known.has(ref.sessionId) ? 'ended' : null;
           known.add(stored.id);
@@ -198,8 +201,13 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
      * and in the marker every tab reads at once.
      */
     async publish(session: AuthSession): Promise<void> {
-      await write(session);
-      marker?.write(markerOf(session));
+      // The marker promises the next holder that storage has this generation: only after it does.
+      if (await write(session)) marker?.write(markerOf(session));
+    },
+
+    /** Records a session read from storage at startup: finding storage empty later means it ended. */
+    noteStored(id: string): void {
+      known.add(id);
     },
 
     /**
@@ -208,11 +216,15 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
      * the message arrives still reads the change.
      */
     announce(session: AuthSession | null, ended?: string): void {
-      marker?.write(session === null ? null : markerOf(session));
       pendingWrite = write(session).then((stored) => {
+        if (stored || session === null) marker?.write(session === null ? null : markerOf(session));
         const message: SyncMessage = { kind: SYNC_KIND, session, stored };
         if (ended !== undefined) message.ended = ended;
-        channel?.postMessage(message);
+        try {
+          channel?.postMessage(message);
+        } catch {
+          // Closed by a teardown that came first: nothing left to tell.
+        }
       });
     },
 
@@ -236,8 +248,9 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
       return () => channel.removeEventListener('message', listener);
     },
 
+    /** Closes the channel once a pending announcement has gone out. */
     close(): void {
-      channel?.close();
+      void pendingWrite.then(() => channel?.close());
     },
   };
 }

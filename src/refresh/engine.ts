@@ -64,6 +64,23 @@ export function refOf(state: AuthState): SessionRef | null {
 /** Whether `state` still holds the session generation `ref` names (the slice's own test). */
 export const isRef = isCurrent;
 
+/** The callback's answer if it comes within `ms`, else `null` (also for a rejection). */
+function settleWithin(answer: Promise<unknown>, ms: number): Promise<{ value: unknown } | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    answer.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ value });
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+    );
+  });
+}
+
 const failure = (reason: RefreshFailureReason | 'signed-out' | 'unavailable'): RefreshOutcome => ({
   ok: false,
   reason,
@@ -84,14 +101,22 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   let unsubscribeWake: (() => void) | null = null;
 
   const auth = (): AuthState => selectAuthState(store.getState());
-  // Sessions that ended in this tab: a late announcement from another tab must not revive one.
+  // Sessions that ended in this tab, and since when it has been signed out: a late announcement
+  // from another tab must not revive a session that ended before this tab could see it end.
   const ended = new Set<string>();
   let lastEnded: string | undefined;
+  let endedAnnounced: string | undefined;
+  let signedOutSince = Date.now();
+  let disposed = false;
   // Another tab's news arrives as its own action, so DevTools shows where it came from.
   const sync = (news: Omit<SessionSyncedPayload, 'now'>): unknown =>
     store.dispatch(sessionSynced({ ...news, now: Date.now() }));
   const unsubscribeSync = coordinator?.subscribe((news) => {
-    if (news.session === null || !ended.has(news.session.id)) sync(news);
+    const { session } = news;
+    const stale =
+      session !== null &&
+      (ended.has(session.id) || (auth().session === null && session.startedAt < signedOutSince));
+    if (!stale) sync(news);
   });
 
   function callbackParam(session: AuthSession, signal: AbortSignal): RefreshApiCallbackParam<U> {
@@ -165,15 +190,25 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       }
       const session = auth().session!;
       let result: unknown;
+      let answer: Promise<unknown> | undefined;
       try {
-        result = await guard(
-          Promise.resolve(config.refresh!.refreshApiCallback(callbackParam(session, controller.signal))),
+        answer = Promise.resolve(
+          config.refresh!.refreshApiCallback(callbackParam(session, controller.signal)),
         );
+        result = await guard(answer);
       } catch (error) {
+        // A timed-out request may still have reached the server, and its answer then carries the
+        // only live refresh token: keep the lock a while longer for it rather than let another
+        // tab (or our own retry) send the spent one.
+        const lateAnswer =
+          flight.cause === 'timeout' && answer ? await settleWithin(answer, timeoutMs / 2) : null;
         const late = superseded(flight);
         if (late !== null) return late;
-        if (flight.cause !== 'timeout') report(error);
-        return fail(flight, flight.cause === 'timeout' ? 'timeout' : 'network');
+        if (lateAnswer === null) {
+          if (flight.cause !== 'timeout') report(error);
+          return fail(flight, flight.cause === 'timeout' ? 'timeout' : 'network');
+        }
+        result = lateAnswer.value;
       }
       // A result for a session that has ended or moved on must change nothing.
       const late = superseded(flight);
@@ -186,7 +221,8 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
         case 'success':
           release(flight);
           store.dispatch(refreshSucceeded(parsed.payload));
-          await publish(guard);
+          // After a late answer the abort has fired already; the write is bounded by the steal instead.
+          await publish(flight.cause === 'timeout' ? (p) => p : guard);
           return { ok: true };
         case 'rejected': {
           // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
@@ -263,7 +299,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     if (inflight !== null) return inflight.promise;
     const state = auth();
     const { session } = state;
-    if (session === null) return Promise.resolve(failure('signed-out'));
+    if (session === null || disposed) return Promise.resolve(failure('signed-out'));
     if (
       // Only the state the last action left may be refreshed: after DevTools time travel the
       // store can show an older generation whose refresh token has already been spent.
@@ -274,7 +310,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       return Promise.resolve(failure('unavailable'));
     }
     if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= Date.now()) {
-      store.dispatch(signOut('expired'));
+      endSession({ sessionId: session.id, generation: session.generation });
       return Promise.resolve(failure('unavailable'));
     }
     let settle!: (outcome: RefreshOutcome) => void;
@@ -288,9 +324,12 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     store.dispatch(refreshStarted(flight.ref));
     call(flight)
       .catch((error: unknown): RefreshOutcome => {
-        // Something threw while a result was applied (an app reducer, say): count it as a
-        // transient failure so the session is retried instead of stuck in 'refreshing'.
-        logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
+        // Something threw while a result was applied (an app reducer, say), or a frozen-tab
+        // steal took our lock: count it as a transient failure so the session is retried
+        // instead of stuck in 'refreshing'.
+        if (!(error instanceof DOMException && error.name === 'AbortError')) {
+          logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
+        }
         return fail(flight, 'network');
       })
       .then((outcome) => {
@@ -305,10 +344,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
     const state = auth();
     if (!isRef(state, ref)) return;
     for (const step of dueSteps(state, policy, Date.now())) {
-      if (step === 'end') {
-        store.dispatch(signOut('expired'));
-        return;
-      }
+      if (step === 'end') return endSession(ref);
       if (step === 'expire') store.dispatch(tokenExpired(ref));
       else void refresh();
     }
@@ -353,7 +389,32 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   /** Tells other tabs the session this tab now has (after a sign-in, refresh or sign-out here). */
   function announce(): void {
     const { session } = auth();
+    if (session === null) {
+      // A sign-out that changed nothing here tells the other tabs nothing.
+      if (lastEnded === undefined || lastEnded === endedAnnounced) return;
+      endedAnnounced = lastEnded;
+    }
     coordinator?.announce(session, session === null ? lastEnded : undefined);
+  }
+
+  /**
+   * Ends the session whose refresh token expired by this tab's clock. Another tab
+   * may have extended it (sliding expiry) while this one slept: storage decides.
+   */
+  function endSession(ref: SessionRef): void {
+    const session = auth().session;
+    if (coordinator === null || session === null) {
+      store.dispatch(signOut('expired'));
+      return;
+    }
+    void coordinator.newerThan(ref, session.startedAt).then(
+      (newer) => {
+        if (!isRef(auth(), ref)) return;
+        if (newer !== null && typeof newer === 'object') sync({ session: newer });
+        else store.dispatch(signOut('expired'));
+      },
+      () => store.dispatch(signOut('expired')),
+    );
   }
 
   /** Records what the latest auth action left in the store. */
@@ -363,10 +424,18 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       ended.add(observed.sessionId);
       lastEnded = observed.sessionId;
     }
+    if (next === null && observed !== null) signedOutSince = Date.now();
     observed = next;
   }
 
+  /** A session this tab read from storage at startup: if storage is empty later, it ended. */
+  function noteRestored(): void {
+    const { session } = auth();
+    if (session !== null) coordinator?.noteStored(session.id);
+  }
+
   function dispose(): void {
+    disposed = true;
     if (inflight !== null) abort(inflight, 'disposed');
     track(null);
     unsubscribeSync?.();
@@ -376,7 +445,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   /** Acts at once on anything the wall clock says is due (a machine that just woke). */
   const checkClock = (): void => onWake('clock');
 
-  return { refresh, tick, track, observe, abandonStale, announce, checkClock, dispose };
+  return { refresh, tick, track, observe, abandonStale, announce, checkClock, noteRestored, dispose };
 }
 
 export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

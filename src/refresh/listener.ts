@@ -204,6 +204,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     const session = parseStoredSession(stored);
     const unreadable = err !== undefined || (payload !== undefined && session === null);
     api.dispatch(sessionRestored({ session, now: Date.now() }));
+    engineFor(api).noteRestored();
     if (unreadable) {
       logger.warn(`[redux-auth-kit] unreadable stored auth state under "${authName}" removed.`);
       options.storage?.removeItem(authName).catch(() => undefined);
