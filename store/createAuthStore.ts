@@ -18,7 +18,6 @@ import {
   authReducer,
   createAuthListener,
   createAuthStorage,
-  createCookieMarker,
   DEFAULT_AUTH_NAME,
   PERSIST_ACTIONS,
   withAuthRedaction,
@@ -105,15 +104,8 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
 ) {
   const authName = options.authName ?? DEFAULT_AUTH_NAME;
   const storage = createAuthStorage(options);
-  // localStorage can lag between tabs; a marker cookie tells the next lock holder to wait for it.
-  const marker =
-    options.authType === 'localstorage' && options.storage === undefined && typeof document !== 'undefined'
-      ? { marker: createCookieMarker(`${authName}.gen`) }
-      : {};
-  const injected = options.listener?.crossTab;
   const auth: AuthListener = createAuthListener<U>({
     ...options.listener,
-    crossTab: injected === false ? false : { ...marker, ...injected },
     ...(options.refresh !== undefined && { refresh: options.refresh }),
     authName,
     storage,

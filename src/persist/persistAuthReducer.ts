@@ -67,6 +67,7 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
     return run;
   };
   return {
+    ...(engine.lagsBetweenTabs === true && { lagsBetweenTabs: true }),
     getItem: (key) => engine.getItem(key),
     setItem: (key, value) =>
       serial(async () => {

@@ -6,6 +6,12 @@ export interface AuthStorage {
   getItem(key: string): Promise<string | null>;
   setItem(key: string, value: string): Promise<void>;
   removeItem(key: string): Promise<void>;
+  /**
+   * Another tab may read a value from before this tab's latest write (Chromium's
+   * localStorage does). Cross-tab refreshes then add a generation-marker cookie
+   * that tells the next lock holder to wait for the write.
+   */
+  readonly lagsBetweenTabs?: boolean;
 }
 
 /**
@@ -23,6 +29,7 @@ export function createLocalStorage(): AuthStorage {
     }
   };
   return {
+    lagsBetweenTabs: true,
     getItem: async (key) => area()?.getItem(key) ?? null,
     setItem: async (key, value) => area()?.setItem(key, value),
     removeItem: async (key) => area()?.removeItem(key),

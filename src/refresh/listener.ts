@@ -16,7 +16,7 @@ import {
   type RefreshEngine,
   type StoreAccess,
 } from './engine';
-import { createCoordinator, type Coordinator, type CrossTabOptions } from './crossTab';
+import { createCookieMarker, createCoordinator, type Coordinator, type CrossTabOptions } from './crossTab';
 import { MAX_TIMER_DELAY, nextWakeAt, type SchedulePolicy } from './schedule';
 import type { RefreshOptions } from './types';
 import { browserWakeSource, type WakeSource } from './wake';
@@ -120,8 +120,14 @@ const announces = (action: UnknownAction): boolean =>
   (refreshFailed.match(action) && action.payload.reason === 'rejected');
 
 function coordinatorFor(authName: string, options: AuthListenerOptions<unknown>): Coordinator | null {
-  if (options.crossTab === false || options.storage === undefined) return null;
-  const coordinator = createCoordinator(authName, options.storage, options.crossTab ?? {});
+  const { crossTab = {}, storage } = options;
+  if (crossTab === false || storage === undefined) return null;
+  // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next lock holder wait for it.
+  const marker =
+    crossTab.marker === undefined && storage.lagsBetweenTabs === true && typeof document !== 'undefined'
+      ? createCookieMarker(`${authName}.gen`)
+      : (crossTab.marker ?? null);
+  const coordinator = createCoordinator(authName, storage, { ...crossTab, marker });
   // A tab with neither a lock nor a channel is on its own: nothing to coordinate.
   if (!coordinator.coordinates) {
     coordinator.close();
