@@ -245,7 +245,7 @@ describe('withReauth with fetchBaseQuery against a real server', () => {
     expect(server.count('/refresh')).toBe(1);
   });
 
-  test('a query issued while the token is known to be expired waits for a refresh and is sent once, with the new token', async () => {
+  test('while refreshes back off, a query does not add a refresh call; once the retry succeeds it is sent with the new token', async () => {
     const { api, store, waitFor } = await setup({ expiresIn: 0.2 });
     server.refreshMode = 'error';
     // The scheduled refresh fails transiently, then the token expires: signed in, but no header to send.
@@ -253,12 +253,20 @@ describe('withReauth with fetchBaseQuery against a real server', () => {
     expect(selectIsAuthenticated(store.getState())).toBe(true);
     expect(selectAuthHeader(store.getState())).toBeNull();
     expect(server.count('/refresh')).toBe(1);
+    expect(store.getState().auth.refresh.status).toBe('retrying');
 
+    // Backing off: the request goes out as it is and the failing refresh endpoint is left alone.
+    const during = await store.dispatch(api.endpoints.data.initiate(1, { subscribe: false }));
+    expect(during.error).toMatchObject({ status: 401 });
+    expect(server.count('/refresh')).toBe(1);
+
+    // The retry (here asked for explicitly; the scheduler would do it at retryAt or on `online`) succeeds.
     server.refreshMode = 'ok';
-    const result = await store.dispatch(api.endpoints.data.initiate(1, { subscribe: false }));
+    await expect(store.dispatch(refreshNow())).resolves.toEqual({ ok: true });
+    expect(server.count('/refresh')).toBe(2);
+    const result = await store.dispatch(api.endpoints.data.initiate(2, { subscribe: false }));
     expect(result.data).toEqual({ value: 'secret' });
     expect(server.count('/refresh')).toBe(2);
-    expect(server.count('/api/data')).toBe(1);
     expect(server.count('/api/data', bearer(server.token))).toBe(1);
   });
 

@@ -43,9 +43,10 @@ function cookieExpiry(value: string): number | null {
  * The engine for `authType` (or the one given), wrapped so that:
  * - writing a signed-out state removes the key instead, so sign-out leaves no
  *   token and no cookie behind;
- * - an older generation of the same session never overwrites a newer one. Tabs
- *   sharing storage each persist what they adopt, and a throttled background
- *   tab's late write would otherwise put a spent refresh token back.
+ * - an older generation of the same session (or an earlier sign-in) never
+ *   overwrites a newer one. Tabs sharing storage each persist what they adopt,
+ *   and a throttled background tab's late write would otherwise put a spent
+ *   refresh token back.
  */
 export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
   const engine =
@@ -74,12 +75,12 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
         const next = rawStoredSession(value);
         if (next === null) return engine.removeItem(key);
         const current = rawStoredSession(await engine.getItem(key));
+        // Not newer than what is stored: an older generation of the same session, or an earlier sign-in.
         const stale =
           current !== null &&
-          current.id === next.id &&
-          typeof current.generation === 'number' &&
-          typeof next.generation === 'number' &&
-          current.generation >= next.generation;
+          (current.id === next.id
+            ? Number(current.generation) >= Number(next.generation)
+            : Number(current.startedAt) > Number(next.startedAt));
         if (!stale) await engine.setItem(key, value);
       }),
     removeItem: (key) => serial(() => engine.removeItem(key)),

@@ -25,6 +25,8 @@ interface AuthView {
   authenticated: boolean;
   /** A refresh is in flight, or the token is known to be expired: wait for the refresh before sending. */
   mustWait: boolean;
+  /** The last refresh failed transiently and its retry is not due yet. */
+  backingOff: boolean;
 }
 
 const PREFIX = '[redux-auth-kit] withReauth: ';
@@ -38,11 +40,16 @@ function readAuth(state: unknown): AuthView | null {
   const root = state as AuthRootState;
   const header = selectAuthHeader(root);
   const authenticated = selectIsAuthenticated(root);
+  const status = selectRefreshStatus(root);
+  // While failed refreshes back off, requests must not hammer the refresh endpoint: the scheduler retries.
+  const backingOff =
+    status === 'retrying' && auth.refresh.retryAt !== null && auth.refresh.retryAt > Date.now();
   return {
     header,
     authenticated,
+    backingOff,
     mustWait:
-      selectRefreshStatus(root) === 'refreshing' || (authenticated && (auth.tokenExpired || header === null)),
+      status === 'refreshing' || (!backingOff && authenticated && (auth.tokenExpired || header === null)),
   };
 }
 
@@ -161,7 +168,7 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
     if (after === null) return first;
     // Another refresh (or sign-in) replaced the token while this request was out.
     if (after.header !== null && after.header !== sentWith) return retry(after.header);
-    if (!after.authenticated || refreshed) return first;
+    if (!after.authenticated || refreshed || after.backingOff) return first;
 
     const outcome = await refresh(api);
     // Rejected: the engine has signed the user out. Transient: the session is kept. Either way, the original error.
