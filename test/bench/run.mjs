@@ -93,7 +93,9 @@ const bytes = (value) => (value === null || value === undefined ? NA : `${value.
 const seconds = (ms) => (ms === null || ms === undefined ? NA : `${num(ms / 1000, 1)} s`);
 const met = (value, ok) => (value === null || value === undefined ? '' : ok(value) ? '✓' : '✗');
 
-const limitKb = pkg.sizeLimitKb;
+// The goal is DESIGN.md's budget; package.json's "sizeLimitKb" is only CI's guard against growth.
+const GOAL_KB = 6;
+const guardKb = pkg.sizeLimitKb;
 const rows = [];
 const row = (measure, value, { rak: rakValue = '—', goal = '—', ok = '' } = {}) =>
   rows.push([measure, value, rakValue, goal, ok]);
@@ -101,8 +103,12 @@ const row = (measure, value, { rak: rakValue = '—', goal = '—', ok = '' } = 
 for (const entry of ours?.entries ?? []) row(`Bundle, min+gzip: \`${entry.name}\``, kB(entry.gzip));
 row('Bundle, min+gzip: all entry points together', ours ? kB(ours.all.gzip) : NA, {
   rak: rak ? kB(rak.gzip) : NA,
-  goal: `≤ ${limitKb} kB`,
-  ok: met(ours?.all.gzip, (b) => b <= limitKb * 1000),
+  goal: `≤ ${GOAL_KB} kB`,
+  ok: met(ours?.all.gzip, (b) => b <= GOAL_KB * 1000),
+});
+row('Bundle, min+gzip: CI guard against growth (`sizeLimitKb`)', ours ? kB(ours.all.gzip) : NA, {
+  goal: `≤ ${guardKb} kB`,
+  ok: met(ours?.all.gzip, (b) => b <= guardKb * 1000),
 });
 row(
   `Dispatch overhead: ${(dispatch?.actions ?? 200_000).toLocaleString('en-US')} unrelated actions, with ÷ without the auth middleware`,
