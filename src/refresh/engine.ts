@@ -213,6 +213,8 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
       // A result for a session that has ended or moved on must change nothing.
       const late = superseded(flight);
       if (late !== null) return late;
+      // After a late answer the abort has fired already: what follows is bounded by the steal instead.
+      const settle = flight.cause === 'timeout' ? <T>(p: Promise<T>): Promise<T> => p : guard;
       const parsed = parseRefreshResult(result, session as AuthSession<U>, ref, {
         intervalConfigured: policy.intervalMs !== null,
         now: Date.now(),
@@ -221,12 +223,11 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
         case 'success':
           release(flight);
           store.dispatch(refreshSucceeded(parsed.payload));
-          // After a late answer the abort has fired already; the write is bounded by the steal instead.
-          await publish(flight.cause === 'timeout' ? (p) => p : guard);
+          await publish(settle);
           return { ok: true };
         case 'rejected': {
           // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
-          const after = await adoptNewer(flight, guard).catch(() => null);
+          const after = await adoptNewer(flight, settle).catch(() => null);
           return after !== null && after !== 'lagging' ? after : fail(flight, 'rejected');
         }
         case 'invalid':
