@@ -135,3 +135,19 @@ describe('a storage that lags between tabs', () => {
     expect(server.counters.reuseDetections).toBe(1);
   });
 });
+
+describe('the early lead of tabs without Web Locks', () => {
+  test('tabs without locks come due at different moments, so over five cycles one tab refreshes each time and no token is reused', async () => {
+    const randoms = [0.9, 0.1, 0.5];
+    const { tabs, server, signInOn, expectInSync } = await openTabs({
+      count: 3,
+      tab: (index) => ({ locks: null, random: () => randoms[index]! }),
+    });
+    signInOn(tabs[0]!);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(5 * 30_000 + 1_000);
+    expect(server.counters.refreshCalls).toBe(5);
+    expect(server.counters.reuseDetections).toBe(0);
+    expectInSync();
+  });
+});

@@ -162,6 +162,8 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
   return {
     /** Whether there is anyone to coordinate with: a lock, a channel or a marker. */
     coordinates: locks !== null || channel !== null || marker !== null,
+    /** Whether refreshes are serialized between tabs (Web Locks are there). */
+    hasLocks: locks !== null,
 
     /**
      * Runs `task` holding the refresh lock. A holder that does not let go

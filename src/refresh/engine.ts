@@ -93,6 +93,13 @@ const failure = (reason: RefreshFailureReason | 'signed-out' | 'unavailable'): R
  */
 export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<U>) {
   const { coordinator, logger, policy, timeoutMs } = config;
+  // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
+  // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
+  // one's result (announced, and in storage) usually reaches the others before their turn.
+  const lead =
+    coordinator !== null && !coordinator.hasLocks
+      ? Math.floor(config.random() * Math.min(2_000, policy.marginMs / 4))
+      : 0;
   let inflight: InFlight | null = null;
   /** The session generation the last auth action left (`null`: signed out); undefined before any. */
   let observed: SessionRef | null | undefined;
@@ -344,7 +351,7 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   function tick(ref: SessionRef): void {
     const state = auth();
     if (!isRef(state, ref)) return;
-    for (const step of dueSteps(state, policy, Date.now())) {
+    for (const step of dueSteps(state, policy, Date.now() + lead)) {
       if (step === 'end') return endSession(ref);
       if (step === 'expire') store.dispatch(tokenExpired(ref));
       else void refresh();
@@ -446,7 +453,19 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
   /** Acts at once on anything the wall clock says is due (a machine that just woke). */
   const checkClock = (): void => onWake('clock');
 
-  return { refresh, tick, track, observe, abandonStale, announce, checkClock, noteRestored, dispose };
+  return {
+    /** How much earlier than due this tab acts (ms); non-zero only for tabs without Web Locks. */
+    lead,
+    refresh,
+    tick,
+    track,
+    observe,
+    abandonStale,
+    announce,
+    checkClock,
+    noteRestored,
+    dispose,
+  };
 }
 
 export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

@@ -193,7 +193,8 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       const state = selectAuthState(api.getState());
       // State replaced without an action (time travel): the wait was for a token that is no longer current.
       if (!isRef(state, ref)) return;
-      const at = nextWakeAt(state, policy);
+      const due = nextWakeAt(state, policy);
+      const at = due === null ? null : due - run.lead;
       run.track(at === null ? null : { at, ref });
       if (at === null) return;
       const wait = at - Date.now();

@@ -17,7 +17,14 @@ export const uniqueAuthName = (): string => `_auth_test_${++names}`;
 export async function makeStore<U = unknown>(options: CreateAuthStoreOptions<U> = {}) {
   const made = createAuthStore<U>({
     ...options,
-    listener: { wake: false, logger: { error: () => {}, warn: () => {} }, ...options.listener },
+    // random: 0 keeps timing exact: no early lead for tabs without Web Locks (jsdom has none), and
+    // the shortest backoff jitter. Tests about jitter pass their own.
+    listener: {
+      wake: false,
+      random: () => 0,
+      logger: { error: () => {}, warn: () => {} },
+      ...options.listener,
+    },
   });
   disposers.push(() => {
     made.auth.dispose();

@@ -28,6 +28,8 @@ export interface TabOverrides {
   storage?: AuthStorage;
   /** Refresh margin in seconds (default: the library's, capped at half the token's lifetime). */
   margin?: number;
+  /** The tab's source of randomness (default `() => 0`: no lead without locks, shortest jitter). */
+  random?: () => number;
 }
 
 export interface TabsSetup {
@@ -79,7 +81,7 @@ export async function openTabs(setup: TabsSetup) {
         ...(overrides.margin !== undefined && { margin: overrides.margin }),
       }),
       middleware: [recorder],
-      listener: { crossTab, logger, random: () => 0 },
+      listener: { crossTab, logger, random: overrides.random ?? (() => 0) },
     });
     return { label, ...made, client, logger, actions };
   }
