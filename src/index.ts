@@ -59,6 +59,8 @@ export {
 export { browserWakeSource, type WakeReason, type WakeSource } from './refresh/wake';
 export {
   createCookieMarker,
+  markerCookieName,
+  refreshLockName,
   type ChannelLike,
   type CrossTabOptions,
   type GenerationMarker,

@@ -12,6 +12,13 @@ export interface AuthServerOptions {
   staticDir?: string;
   /** Receives one line per login/refresh; default silent. */
   log?: (line: string) => void;
+  /**
+   * Turns on the state-changing admin routes `POST /__revoke` and
+   * `POST /__revoke-access` (the browser tests use them). Default `false`:
+   * any web page can make a browser POST to 127.0.0.1, so `npm start` leaves
+   * them off. `GET /__stats` (read-only) is always on.
+   */
+  testHooks?: boolean;
 }
 
 /** The user the server returns at login. */
@@ -32,7 +39,7 @@ export interface TokenPair {
   user: DemoUser;
 }
 
-/** One `/refresh` call. */
+/** One answered `/refresh` call. */
 export interface RefreshLogEntry {
   /** Server time (epoch ms) the call arrived. */
   at: number;
@@ -52,7 +59,7 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-/** One `/api/*` request. */
+/** One answered `/api/*` request. */
 export interface ApiLogEntry {
   /** Server time (epoch ms) the request arrived. */
   at: number;
@@ -60,12 +67,20 @@ export interface ApiLogEntry {
   refused: string | null;
 }
 
-/** What `GET /__stats` returns. */
+/**
+ * What `GET /__stats` returns. A call is counted once answered, in one step with
+ * everything its answer changed (`issued`, the logs, the counters): a snapshot
+ * never shows a call half-way. Calls still in progress show only in `refreshInFlight`.
+ */
 export interface AuthServerStats {
   logins: number;
-  /** Every `/refresh` request, accepted or not. */
+  /** `/refresh` requests received and not answered yet; not in any other counter or log. */
+  refreshInFlight: number;
+  /** Every answered `/refresh` request, accepted or not: `refreshSucceeded + refreshRejected`. */
   refreshCalls: number;
+  /** Each one added an entry to `issued`: `issued.length === logins + refreshSucceeded`. */
   refreshSucceeded: number;
+  /** Refused (401 for a bad token; also a malformed request). */
   refreshRejected: number;
   /** A spent refresh token was presented again (its family was revoked). */
   reuseDetections: number;
@@ -78,8 +93,11 @@ export interface AuthServerStats {
   apiUnauthorized: number;
   /** `/api/*` requests refused because the access token had expired. */
   apiExpiredToken: number;
+  /** In the order the calls were answered. */
   refreshLog: RefreshLogEntry[];
+  /** Oldest first. */
   issued: IssuedToken[];
+  /** In the order the requests were decided. */
   apiLog: ApiLogEntry[];
   accessTtl: number;
   refreshTtl: number;
@@ -94,11 +112,11 @@ export interface AuthServer {
   close: () => Promise<void>;
   /** A snapshot of the counters (what `GET /__stats` returns). */
   stats: () => AuthServerStats;
-  /** Revokes every refresh-token family (what `POST /__revoke` does); returns how many. */
+  /** Revokes every refresh-token family (what `POST /__revoke` does with `testHooks`); returns how many. */
   revokeAll: () => number;
   /**
    * Refuses every access token issued so far with a 401 `token-revoked`, while
-   * their refresh tokens stay valid (what `POST /__revoke-access` does); returns how many.
+   * their refresh tokens stay valid (what `POST /__revoke-access` does with `testHooks`); returns how many.
    */
   revokeAccessTokens: () => number;
 }

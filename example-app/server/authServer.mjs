@@ -4,10 +4,14 @@
 // - Short-lived access tokens, longer refresh tokens.
 // - Rotating refresh tokens with reuse detection: every refresh token belongs to
 //   a family; presenting a spent one revokes the whole family.
-// - A deny-list: /logout (and POST /__revoke) revoke families.
-// - Counters at GET /__stats so tests can see exactly what the app did;
-//   POST /__revoke (all refresh-token families) and POST /__revoke-access (all
-//   access tokens issued so far) let them drive the server.
+// - A deny-list: /logout revokes the token's family.
+// - Counters at GET /__stats (read-only) so people and tests can see exactly
+//   what the app did. A call is counted when it is answered, together with
+//   everything the answer changed, so a snapshot is never half-way through one.
+// - With `testHooks: true` (the browser tests) only: POST /__revoke (all
+//   refresh-token families) and POST /__revoke-access (all access tokens issued
+//   so far). Off by default: any web page can make a browser POST to
+//   127.0.0.1, so state-changing admin routes must not be open in `npm start`.
 // - With `staticDir`, it also serves the built app (SPA fallback to index.html),
 //   so cookies and fetch are same-origin.
 
@@ -100,6 +104,7 @@ export async function startAuthServer(options = {}) {
   const host = options.host ?? '127.0.0.1';
   const staticDir = options.staticDir === undefined ? undefined : resolve(options.staticDir);
   const log = options.log ?? (() => {});
+  const testHooks = options.testHooks === true;
   const secret = randomBytes(32);
 
   /** family id → { user, revoked, revokedBecause } */
@@ -112,6 +117,8 @@ export async function startAuthServer(options = {}) {
 
   const stats = {
     logins: 0,
+    /** /refresh calls received and not answered yet (not in the counters below until answered). */
+    refreshInFlight: 0,
     refreshCalls: 0,
     refreshSucceeded: 0,
     refreshRejected: 0,
@@ -121,21 +128,20 @@ export async function startAuthServer(options = {}) {
     apiCalls: 0,
     apiUnauthorized: 0,
     apiExpiredToken: 0,
-    /** One entry per /refresh call, oldest first. */
+    /** One entry per answered /refresh call, in the order they were answered. */
     refreshLog: [],
     /** One entry per access token issued, oldest first. */
     issued: [],
-    /** One entry per /api request, oldest first: when it arrived, and why it was refused (`null`: served). */
+    /** One entry per answered /api request: when it arrived, and why it was refused (`null`: served). */
     apiLog: [],
   };
 
   const nowSeconds = () => Date.now() / 1000;
 
-  async function issuePair(family, user) {
+  /** Signs a new access/refresh pair. Records nothing: see {@link recordPair}. */
+  async function signPair(family, user) {
     const iat = Math.floor(nowSeconds());
     const accessJti = randomUUID();
-    for (const [jti, exp] of liveAccess) if (exp <= Date.now()) liveAccess.delete(jti);
-    liveAccess.set(accessJti, (iat + accessTtl) * 1000);
     const accessToken = await new SignJWT({ typ: 'access', name: user.name, fam: family })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -145,23 +151,33 @@ export async function startAuthServer(options = {}) {
       .setExpirationTime(iat + accessTtl)
       .sign(secret);
     const refreshJti = randomUUID();
-    const refreshExp = iat + refreshTtl;
     const refreshToken = await new SignJWT({ typ: 'refresh', fam: family })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(user.id)
       .setJti(refreshJti)
       .setIssuedAt(iat)
-      .setExpirationTime(refreshExp)
+      .setExpirationTime(iat + refreshTtl)
       .sign(secret);
+    return { family, user, iat, accessJti, accessToken, refreshJti, refreshToken };
+  }
+
+  /**
+   * Makes a signed pair valid and counts it, synchronously: callers update their own
+   * counters in the same step, so a stats() snapshot sees all of it or none of it.
+   */
+  function recordPair({ family, user, iat, accessJti, accessToken, refreshJti, refreshToken }) {
+    const accessExp = (iat + accessTtl) * 1000;
+    for (const [jti, exp] of liveAccess) if (exp <= Date.now()) liveAccess.delete(jti);
+    liveAccess.set(accessJti, accessExp);
     // `index` ties the refresh token to the pair it came with, so the log can say which pair a refresh replaced.
     refreshTokens.set(refreshJti, {
       family,
       spent: false,
-      expiresAt: refreshExp * 1000,
+      expiresAt: (iat + refreshTtl) * 1000,
       index: stats.issued.length,
     });
-    stats.issued.push({ at: Date.now(), family, expiresAt: (iat + accessTtl) * 1000 });
+    stats.issued.push({ at: Date.now(), family, expiresAt: accessExp });
     return { accessToken, refreshToken, accessExpiresIn: accessTtl, refreshExpiresIn: refreshTtl, user };
   }
 
@@ -195,51 +211,67 @@ export async function startAuthServer(options = {}) {
       email: username.includes('@') ? username : `${username.toLowerCase()}@example.com`,
     };
     const family = randomUUID();
+    const signed = await signPair(family, user);
     families.set(family, { user, revoked: false, revokedBecause: null });
+    const pair = recordPair(signed);
     stats.logins += 1;
     log(`login ${user.id}`);
-    sendJson(res, 200, await issuePair(family, user));
+    sendJson(res, 200, pair);
   }
 
   async function refresh(req, res) {
-    stats.refreshCalls += 1;
     const entry = { at: Date.now(), ok: false, reason: null, family: null, replaces: null };
-    stats.refreshLog.push(entry);
+    stats.refreshInFlight += 1;
+    // Called in the same synchronous step as the outcome's own counters.
+    const answered = () => {
+      stats.refreshInFlight -= 1;
+      stats.refreshCalls += 1;
+      stats.refreshLog.push(entry);
+    };
     const reject = (reason, message) => {
       entry.reason = reason;
-      stats.refreshRejected += 1;
-      log(`refresh rejected: ${reason}`);
       throw new HttpError(401, reason, message);
     };
-
-    const body = await readJson(req);
-    if (typeof body.refreshToken !== 'string' || body.refreshToken === '')
-      reject('missing', 'refreshToken is required');
-    let payload;
     try {
-      payload = await verify(body.refreshToken, 'refresh');
+      const body = await readJson(req);
+      if (typeof body.refreshToken !== 'string' || body.refreshToken === '')
+        reject('missing', 'refreshToken is required');
+      let payload;
+      try {
+        payload = await verify(body.refreshToken, 'refresh');
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) reject('expired', 'refresh token expired');
+        reject('invalid', 'refresh token invalid');
+      }
+      const record = refreshTokens.get(payload.jti);
+      const family = families.get(payload.fam);
+      if (record === undefined || family === undefined) reject('unknown', 'refresh token unknown');
+      entry.family = record.family;
+      entry.replaces = record.index;
+      if (family.revoked) reject('revoked', `refresh token revoked (${family.revokedBecause})`);
+      if (record.spent) {
+        // Reuse of a spent token: whoever holds the family is not to be trusted any more.
+        stats.reuseDetections += 1;
+        revokeFamily(record.family, 'reuse');
+        reject('reuse', 'refresh token already used; its family is revoked');
+      }
+      if (record.expiresAt <= Date.now()) reject('expired', 'refresh token expired');
+      // Spent before the signing await: a second call with this token meanwhile is a reuse.
+      record.spent = true;
+      const pair = recordPair(await signPair(record.family, family.user));
+      entry.ok = true;
+      stats.refreshSucceeded += 1;
+      answered();
+      log(`refresh ok ${family.user.id}`);
+      sendJson(res, 200, pair);
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) reject('expired', 'refresh token expired');
-      reject('invalid', 'refresh token invalid');
+      if (entry.ok) throw error;
+      entry.reason ??= error instanceof HttpError ? error.code : 'error';
+      stats.refreshRejected += 1;
+      answered();
+      log(`refresh rejected: ${entry.reason}`);
+      throw error;
     }
-    const record = refreshTokens.get(payload.jti);
-    const family = families.get(payload.fam);
-    if (record === undefined || family === undefined) reject('unknown', 'refresh token unknown');
-    entry.family = record.family;
-    entry.replaces = record.index;
-    if (family.revoked) reject('revoked', `refresh token revoked (${family.revokedBecause})`);
-    if (record.spent) {
-      // Reuse of a spent token: whoever holds the family is not to be trusted any more.
-      stats.reuseDetections += 1;
-      revokeFamily(record.family, 'reuse');
-      reject('reuse', 'refresh token already used; its family is revoked');
-    }
-    if (record.expiresAt <= Date.now()) reject('expired', 'refresh token expired');
-    record.spent = true;
-    entry.ok = true;
-    stats.refreshSucceeded += 1;
-    log(`refresh ok ${family.user.id}`);
-    sendJson(res, 200, await issuePair(record.family, family.user));
   }
 
   async function logout(req, res) {
@@ -258,9 +290,13 @@ export async function startAuthServer(options = {}) {
   }
 
   async function authorize(req) {
-    stats.apiCalls += 1;
     const entry = { at: Date.now(), refused: null };
-    stats.apiLog.push(entry);
+    // Counted once decided, in one synchronous step, like /refresh.
+    const answered = () => {
+      stats.apiCalls += 1;
+      if (entry.refused !== null) stats.apiUnauthorized += 1;
+      stats.apiLog.push(entry);
+    };
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     try {
@@ -277,10 +313,11 @@ export async function startAuthServer(options = {}) {
         throw new HttpError(401, 'invalid-token', 'access token invalid');
       }
       if (deniedAccess.has(claims.jti)) throw new HttpError(401, 'token-revoked', 'access token revoked');
+      answered();
       return claims;
     } catch (error) {
-      stats.apiUnauthorized += 1;
       entry.refused = error instanceof HttpError ? error.code : 'error';
+      answered();
       throw error;
     }
   }
@@ -386,9 +423,12 @@ export async function startAuthServer(options = {}) {
       case 'GET /__stats':
         return sendJson(res, 200, publicStats());
       case 'POST /__revoke':
-        return sendJson(res, 200, { revoked: revokeAll() });
       case 'POST /__revoke-access':
-        return sendJson(res, 200, { revoked: revokeAccessTokens() });
+        // A cross-site form post needs no CORS preflight: these must not exist outside the tests.
+        if (!testHooks) throw new HttpError(404, 'not-found', `no such resource: ${route}`);
+        return sendJson(res, 200, {
+          revoked: route === 'POST /__revoke' ? revokeAll() : revokeAccessTokens(),
+        });
       default:
         if (pathname.startsWith('/api/') || pathname.startsWith('/__')) {
           throw new HttpError(404, 'not-found', `no such resource: ${route}`);

@@ -22,7 +22,10 @@ export interface ActivityState {
   /** Newest first, at most {@link MAX_ENTRIES}. */
   entries: ActivityEntry[];
   nextId: number;
-  /** "Refresh now" was clicked; the next refresh result is labelled manual. */
+  /**
+   * "Refresh now" was clicked and its refresh has not ended yet: a refresh
+   * result logged meanwhile is labelled manual.
+   */
   manualPending: boolean;
   /** How the last session ended, for the sign-in page. Cleared by a new sign-in. */
   ended: { at: number; reason: SignOutReason } | null;
@@ -56,6 +59,13 @@ export const activitySlice = createSlice({
     manualRefreshRequested(state) {
       state.manualPending = true;
     },
+    /**
+     * The refresh "Refresh now" asked for ended, whatever the outcome — also when
+     * it sent nothing because another tab had just refreshed, and nothing was logged.
+     */
+    manualRefreshSettled(state) {
+      state.manualPending = false;
+    },
     sessionEnded: {
       reducer(state, action: PayloadAction<{ at: number; reason: SignOutReason }>) {
         state.ended = action.payload;
@@ -68,5 +78,5 @@ export const activitySlice = createSlice({
   },
 });
 
-export const { logged, manualRefreshRequested, sessionEnded } = activitySlice.actions;
+export const { logged, manualRefreshRequested, manualRefreshSettled, sessionEnded } = activitySlice.actions;
 export const activityReducer = activitySlice.reducer;

@@ -19,6 +19,11 @@ export function readStoragePreference(): AuthType {
     window.history.replaceState(null, '', url);
     return fromUrl;
   }
+  return storedPreference();
+}
+
+/** The remembered choice; cookies when there is none or storage is disabled. */
+export function storedPreference(): AuthType {
   try {
     const stored = window.localStorage.getItem(STORAGE_PREFERENCE_KEY);
     return isAuthType(stored) ? stored : 'cookie';

@@ -1,6 +1,9 @@
 import { createListenerMiddleware } from '@reduxjs/toolkit';
 import {
   createAuthStorage,
+  createCookieMarker,
+  markerCookieName,
+  refreshLockName,
   refreshFailed,
   refreshSucceeded,
   sessionRestored,
@@ -12,7 +15,12 @@ import { createAuthStore } from 'redux-auth-kit/store';
 import { activityReducer, logged, sessionEnded, type RefreshTrigger } from './activity';
 import { api } from './api';
 import { refresh } from './server';
-import { readStoragePreference, writeStoragePreference } from './storagePreference';
+import {
+  readStoragePreference,
+  STORAGE_PREFERENCE_KEY,
+  storedPreference,
+  writeStoragePreference,
+} from './storagePreference';
 import type { AuthType, User } from './types';
 
 /** The cookie name / localStorage key of the session (React Auth Kit's default). */
@@ -136,7 +144,21 @@ startAppListening({
   },
 });
 
-/** Resolves once no refresh call is in flight. */
+/**
+ * The lock the library holds around every refresh, in every tab of this origin
+ * (`redux-auth-kit:<authName>`): while a tab holds it, no tab is half-way
+ * through rotating the tokens.
+ */
+const REFRESH_LOCK = refreshLockName(AUTH_NAME);
+/** How long a moving tab keeps the lock if its reload does not end the document first. */
+const LOCK_HOLD_MAX_MS = 5_000;
+/** The generation marker `createAuthStore` keeps in a cookie beside localStorage (`<authName>.gen`). */
+const generationMarker = createCookieMarker(markerCookieName(AUTH_NAME));
+
+/** Set once this tab has stopped its session to move it, or to follow another tab that moved it. */
+let leaving = false;
+
+/** Resolves once no refresh call is in flight in this tab. */
 function refreshSettled(): Promise<void> {
   return new Promise((resolve) => {
     let unsubscribe: () => void = () => {};
@@ -151,22 +173,114 @@ function refreshSettled(): Promise<void> {
 }
 
 /**
- * Moves the stored session to the other storage and reloads, so the user
- * stays signed in. The refresh machinery is stopped first: a refresh that
- * rotated the token after the copy would leave a spent token in the new
- * storage, and the server would treat its next use as token reuse.
+ * Stops everything in this tab that could use or write the session: the refresh
+ * machinery (timers, the cross-tab channel) and redux-persist, whose last queued
+ * write lands now rather than after the session has moved.
  */
-export async function switchStorage(next: AuthType): Promise<void> {
-  if (next === authType) return;
-  await refreshSettled();
+async function stopSession(): Promise<void> {
+  leaving = true;
   auth.dispose();
-  await persistor.flush();
   persistor.pause();
+  await persistor.flush();
+}
+
+interface StoredOrder {
+  id: string;
+  startedAt: number;
+  generation: number;
+}
+
+/** Which session a stored value holds (redux-persist's `{ "session": "<json>", ... }`), or `null`. */
+function storedOrder(value: string | null): StoredOrder | null {
+  if (value === null) return null;
+  try {
+    const outer = JSON.parse(value) as { session?: unknown };
+    const session: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
+    if (typeof session !== 'object' || session === null) return null;
+    const { id, startedAt, generation } = session as Partial<Record<keyof StoredOrder, unknown>>;
+    return typeof id === 'string' && typeof startedAt === 'number' && typeof generation === 'number'
+      ? { id, startedAt, generation }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Of two stored values, the one with the later sign-in, then the later generation; `a` on a tie. */
+function newerStored(a: string | null, b: string | null): string | null {
+  const [x, y] = [storedOrder(a), storedOrder(b)];
+  if (x === null || y === null) return x === null && y !== null ? b : a;
+  return y.startedAt > x.startedAt || (y.startedAt === x.startedAt && y.generation > x.generation) ? b : a;
+}
+
+/** Copies the session from this tab's storage to `next`, clears the old one, and records the choice. */
+async function moveSession(next: AuthType): Promise<void> {
   const from = createAuthStorage({ authName: AUTH_NAME, authType });
   const to = createAuthStorage({ authName: AUTH_NAME, authType: next });
-  const value = await from.getItem(AUTH_NAME);
-  if (value !== null) await to.setItem(AUTH_NAME, value);
+  // Another tab moved it while this one waited for the lock: only the reload is left to do.
+  if (storedPreference() === next) return;
+  // Storage holds the newest tokens of all tabs; this tab's own last write may be older, so read first.
+  const stored = await from.getItem(AUTH_NAME);
+  await stopSession();
+  const value = newerStored(stored, await from.getItem(AUTH_NAME));
+  // Signed out here means signed out there too: nothing older may be left waiting in `to`.
+  if (value !== null && storedOrder(value) !== null) await to.setItem(AUTH_NAME, value);
+  else await to.removeItem(AUTH_NAME);
   await from.removeItem(AUTH_NAME);
+  // A marker left from an earlier localStorage period would name a generation storage has moved past.
+  generationMarker.write(null);
+  // Last: the other tabs follow as soon as they see the new choice (below).
   writeStoragePreference(next);
+}
+
+/**
+ * Moves the stored session to the other storage and reloads, so the user
+ * stays signed in; every other tab follows. The move happens under the
+ * library's refresh lock, held until this document is gone: no tab is
+ * mid-refresh while the tokens are copied, and none starts one before it has
+ * followed. (Two tabs refreshing the same tokens from two storages would send
+ * a spent refresh token: the server revokes the family and every tab is
+ * signed out.)
+ */
+export async function switchStorage(next: AuthType): Promise<void> {
+  if (next === authType || leaving) return;
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (locks === undefined) {
+    // No Web Locks (not a secure context): at least this tab's own refresh is not cut off.
+    await refreshSettled();
+    await moveSession(next);
+    window.location.reload();
+    return;
+  }
+  await locks.request(REFRESH_LOCK, async () => {
+    await moveSession(next);
+    window.location.reload();
+    await new Promise((resolve) => setTimeout(resolve, LOCK_HOLD_MAX_MS));
+  });
+}
+
+/**
+ * Another tab chose the other storage: stop this tab's session at once and
+ * reload into it. When the session moved there (the moving tab writes the
+ * choice after the copy), a copy of it that this tab's last write put back
+ * here is removed. (A choice made by `?storage=` in a new tab moves nothing:
+ * the session stays where it is, for a switch back.)
+ */
+async function followSwitch(): Promise<void> {
+  await stopSession();
+  const here = createAuthStorage({ authName: AUTH_NAME, authType });
+  const there = createAuthStorage({ authName: AUTH_NAME, authType: storedPreference() });
+  const [left, moved] = await Promise.all([here.getItem(AUTH_NAME), there.getItem(AUTH_NAME)]);
+  const [copy, original] = [storedOrder(left), storedOrder(moved)];
+  if (copy !== null && copy.id === original?.id) await here.removeItem(AUTH_NAME);
+  if (authType === 'localstorage') generationMarker.write(null);
   window.location.reload();
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (event) => {
+    // `key === null`: the other tab cleared localStorage, the choice with it.
+    if (leaving || (event.key !== STORAGE_PREFERENCE_KEY && event.key !== null)) return;
+    if (storedPreference() !== authType) void followSwitch();
+  });
 }

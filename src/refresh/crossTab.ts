@@ -63,6 +63,16 @@ export function createCookieMarker(name: string): GenerationMarker {
   };
 }
 
+/**
+ * The Web Lock every tab takes around a refresh of the session stored under
+ * `authName`. Hold it yourself to do something no refresh may interleave with
+ * (moving the session to another storage, say).
+ */
+export const refreshLockName = (authName: string): string => `redux-auth-kit:${authName}`;
+
+/** The cookie that holds the generation marker beside localStorage storage. */
+export const markerCookieName = (authName: string): string => `${authName}.gen`;
+
 const markerOf = (session: AuthSession): string => `${session.id}.${session.generation}`;
 
 const SYNC_KIND = 'redux-auth-kit/session';
@@ -105,7 +115,7 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
   const channel =
     options.channel === undefined ? browserChannel(authName) : (options.channel?.(authName) ?? null);
   const marker = options.marker ?? null;
-  const lockName = `redux-auth-kit:${authName}`;
+  const lockName = refreshLockName(authName);
 
   async function storedSession(): Promise<AuthSession | null> {
     try {
@@ -179,12 +189,20 @@ export function createCoordinator(authName: string, storage: AuthStorage, option
     async newerThan(ref: SessionRef, startedAt: number): Promise<AuthSession | null | 'lagging' | 'ended'> {
       await pendingWrite;
       const expected = marker?.read() ?? null;
-      // A marker naming the generation this tab already holds has nothing newer to wait for.
-      const current = `${ref.sessionId}.${ref.generation}`;
+      // Storage (or this tab) has caught up with the marker when it holds that session at that
+      // generation or later; a marker at or behind this tab's own generation has nothing to wait for.
+      const dot = expected?.lastIndexOf('.') ?? -1;
+      const markedId = expected?.slice(0, dot);
+      const markedGeneration = Number(expected?.slice(dot + 1));
+      const reaches = (id: string, generation: number): boolean =>
+        id === markedId && generation >= markedGeneration;
       for (let waited = 0; ; waited += POLL_MS) {
         const stored = await storedSession();
         const caughtUp =
-          expected === null || expected === current || (stored !== null && markerOf(stored) === expected);
+          expected === null ||
+          dot < 0 ||
+          reaches(ref.sessionId, ref.generation) ||
+          (stored !== null && reaches(stored.id, stored.generation));
         if (caughtUp) {
           if (stored === null) return known.has(ref.sessionId) ? 'ended' : null;
           known.add(stored.id);

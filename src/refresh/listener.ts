@@ -16,7 +16,13 @@ import {
   type RefreshEngine,
   type StoreAccess,
 } from './engine';
-import { createCookieMarker, createCoordinator, type Coordinator, type CrossTabOptions } from './crossTab';
+import {
+  createCookieMarker,
+  createCoordinator,
+  markerCookieName,
+  type Coordinator,
+  type CrossTabOptions,
+} from './crossTab';
 import { MAX_TIMER_DELAY, nextWakeAt, type SchedulePolicy } from './schedule';
 import type { RefreshOptions } from './types';
 import { browserWakeSource, type WakeSource } from './wake';
@@ -125,7 +131,7 @@ function coordinatorFor(authName: string, options: AuthListenerOptions<unknown>)
   // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next lock holder wait for it.
   const marker =
     crossTab.marker === undefined && storage.lagsBetweenTabs === true && typeof document !== 'undefined'
-      ? createCookieMarker(`${authName}.gen`)
+      ? createCookieMarker(markerCookieName(authName))
       : (crossTab.marker ?? null);
   const coordinator = createCoordinator(authName, storage, { ...crossTab, marker });
   // A tab with neither a lock nor a channel is on its own: nothing to coordinate.

@@ -1,15 +1,19 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startAuthServer } from '../../example-app/server/authServer.mjs';
 import {
   AUTH_NAME,
   authCookies,
   buildApp,
   clockPasses,
   cookieSession,
+  FIRST_RETRY_MAX_MS,
   launchChromium,
   openHarness,
   parsePersisted,
   post,
+  PROFILE_POLL_MS,
+  quietStats,
   signIn,
   type Harness,
 } from './support';
@@ -62,7 +66,7 @@ describe('the example app, production build, in Chromium', () => {
     await clockPasses(signedInAt + LIFETIME_MS);
     const apiCallsAfterFirstLifetime = h.server.stats().apiCalls;
     await clockPasses(signedInAt + 2 * LIFETIME_MS + 500);
-    const stats = h.server.stats();
+    const stats = await quietStats(h.server, LIFETIME_MS);
 
     expect(stats.logins).toBe(1);
     expect(stats.reuseDetections).toBe(0);
@@ -303,12 +307,41 @@ describe('the example app, production build, in Chromium', () => {
     await expect.poll(() => authCookies(h.context, h.server.url)).toEqual([]);
     expect(await h.page.evaluate((key) => localStorage.getItem(key), AUTH_NAME)).toBeNull();
 
-    // Nothing keeps running after sign-out: no retries, no polling with a dead token.
-    await clockPasses(Date.now() + LIFETIME_MS);
+    // Nothing keeps running after sign-out: no retries, no polling with a dead token. Wait until
+    // a retry of the rejected refresh and the next poll of the data would both have been due.
+    const rejectedAt = atSignOut.refreshLog.at(-1)!.at;
+    const lastRequestAt = atSignOut.apiLog.at(-1)!.at;
+    await clockPasses(
+      Math.max(Date.now(), rejectedAt + FIRST_RETRY_MAX_MS, lastRequestAt + PROFILE_POLL_MS) + 500,
+    );
     const later = h.server.stats();
     expect(later.refreshCalls).toBe(atSignOut.refreshCalls);
     expect(later.apiCalls).toBe(atSignOut.apiCalls);
     expect(later.apiUnauthorized).toBe(0);
     expect(await h.screens.screens(h.page)).not.toContain('restoring');
+  });
+});
+
+describe('the demo server on its own', () => {
+  test('its state-changing admin routes exist only with testHooks, while the stats stay readable', async () => {
+    const plain = await startAuthServer();
+    const hooked = await startAuthServer({ testHooks: true });
+    try {
+      // What any web page could send to a running `npm start`: a cross-site POST needs no preflight.
+      for (const route of ['/__revoke', '/__revoke-access']) {
+        expect((await post(`${plain.url}${route}`, {})).status, `${route} without testHooks`).toBe(404);
+        expect((await post(`${hooked.url}${route}`, {})).status, `${route} with testHooks`).toBe(200);
+      }
+      const login = await post(`${plain.url}/login`, { username: 'ada', password: 'x' });
+      const { refreshToken } = (await login.json()) as { refreshToken: string };
+      expect(plain.stats().revocations).toBe(0);
+      // The session the refused /__revoke would have ended still refreshes.
+      expect((await post(`${plain.url}/refresh`, { refreshToken })).status).toBe(200);
+      const stats = await fetch(`${plain.url}/__stats`);
+      expect(stats.status).toBe(200);
+      expect(((await stats.json()) as { refreshSucceeded: number }).refreshSucceeded).toBe(1);
+    } finally {
+      await Promise.all([plain.close(), hooked.close()]);
+    }
   });
 });

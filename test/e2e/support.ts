@@ -8,6 +8,7 @@ import {
   startAuthServer,
   type AuthServer,
   type AuthServerOptions,
+  type AuthServerStats,
 } from '../../example-app/server/authServer.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -24,6 +25,10 @@ export const CHROMIUM_ARGS = [
 
 /** The app's cookie name / localStorage key. */
 export const AUTH_NAME = '_auth';
+/** How often the app's profile card polls the protected API (`PROFILE_POLL_MS` in ProfileCard.tsx). */
+export const PROFILE_POLL_MS = 2000;
+/** The longest first retry after a failed refresh: the library's default `retryDelay` (2 s), before jitter halves it. */
+export const FIRST_RETRY_MAX_MS = 2000;
 
 const exampleApp = fileURLToPath(new URL('../../example-app/', import.meta.url));
 
@@ -123,7 +128,8 @@ export async function openHarness(
   staticDir: string,
   options: AuthServerOptions = {},
 ): Promise<Harness> {
-  const server = await startAuthServer({ staticDir, ...options });
+  // The tests drive the server through its admin routes (POST /__revoke, /__revoke-access).
+  const server = await startAuthServer({ staticDir, testHooks: true, ...options });
   let context: BrowserContext | null = null;
   try {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -164,6 +170,37 @@ export async function clockPasses(at: number): Promise<void> {
   await expect
     .poll(() => Date.now(), { timeout: Math.max(5_000, at - Date.now() + 5_000), interval: 50 })
     .toBeGreaterThan(at);
+}
+
+/** How long after a token was issued every page is sure to hold it (and to have logged its refresh). */
+const SETTLE_MS = 250;
+
+/**
+ * The server's stats at a quiet point of the refresh cycle, polling until there is one: no /refresh
+ * call in flight, the newest access token issued at least {@link SETTLE_MS} ago (every page has it)
+ * and its refresh not due yet (half its lifetime, as the app schedules it). What the server counted
+ * and what the pages show then agree.
+ */
+export async function quietStats(server: AuthServer, lifetimeMs: number): Promise<AuthServerStats> {
+  const quiet: { stats?: AuthServerStats } = {};
+  await expect
+    .poll(
+      () => {
+        const stats = server.stats();
+        const newest = stats.issued.at(-1);
+        const now = Date.now();
+        const isQuiet =
+          stats.refreshInFlight === 0 &&
+          newest !== undefined &&
+          now >= newest.at + SETTLE_MS &&
+          now <= newest.at + lifetimeMs / 2 - SETTLE_MS;
+        if (isQuiet) quiet.stats = stats;
+        return isQuiet;
+      },
+      { timeout: lifetimeMs * 2, interval: 10 },
+    )
+    .toBe(true);
+  return quiet.stats!;
 }
 
 /** The auth cookies: `_auth` and its chunks `_auth.<i>`. */

@@ -11,8 +11,11 @@ import {
   openHarness,
   openTab,
   parsePersisted,
+  PROFILE_POLL_MS,
+  quietStats,
   setVisibility,
   type Harness,
+  type Screen,
   type StoredSession,
 } from './support';
 
@@ -22,8 +25,6 @@ import {
 const ACCESS_TTL = 4;
 const LIFETIME_MS = ACCESS_TTL * 1000;
 const REFRESH_TTL = 3600;
-/** How often the app's profile card polls the protected API (`PROFILE_POLL_MS` in ProfileCard.tsx). */
-const PROFILE_POLL_MS = 2000;
 /** The library's default wall-clock check period (`listener.wallClockCheck`, 1 s). */
 const WALL_CLOCK_CHECK_MS = 1000;
 /** The library's generation marker beside localStorage (see PITFALLS.md, Tabs). */
@@ -127,18 +128,7 @@ function expectOneRefreshPerLifetime(stats: AuthServerStats): void {
 
 const served = (s: AuthServerStats): number => s.apiCalls - s.apiUnauthorized;
 
-/** The server's stats once no /refresh call is half-way (the server logs a call when it arrives). */
-async function settledStats(h: Harness): Promise<AuthServerStats> {
-  await expect
-    .poll(() => h.server.stats().refreshLog.every((e) => e.ok || e.reason !== null), { interval: 10 })
-    .toBe(true);
-  return h.server.stats();
-}
-
-/**
- * The one successful /refresh call that replaced token `index`, made after `since`. (Read it once the
- * page holds the new token: the server logs a call when it arrives and completes the entry later.)
- */
+/** The one successful /refresh call that replaced token `index`, made after `since`. */
 function expectOneRefreshOf(stats: AuthServerStats, index: number, since: number): RefreshLogEntry {
   const replacing = stats.refreshLog.filter((e) => e.replaces === index);
   expect(replacing, `refreshes of token ${index}`).toHaveLength(1);
@@ -175,7 +165,13 @@ describe('tabs of one browser, production build, in Chromium', () => {
         }
         const afterSignIn = h.server.stats();
         expect(afterSignIn.logins).toBe(1);
-        expect(afterSignIn.refreshCalls).toBe(0);
+        // Following cost no request: any /refresh so far is the first scheduled one, at half the
+        // token's life (on a slow machine it may already have come).
+        const firstToken = afterSignIn.issued[0]!;
+        expect(
+          afterSignIn.refreshLog.filter((e) => e.at < firstToken.at + LIFETIME_MS / 2),
+          'refreshes before the first was due',
+        ).toEqual([]);
 
         // The session is where the mode keeps it, and only there.
         await expect.poll(() => storedSession(h, mode, first)).not.toBeNull();
@@ -189,7 +185,7 @@ describe('tabs of one browser, production build, in Chromium', () => {
         // Two whole token lifetimes with every tab's timers running.
         const signedInAt = afterSignIn.issued[0]!.at;
         await clockPasses(signedInAt + 2 * LIFETIME_MS + 500);
-        const stats = await settledStats(h);
+        const stats = await quietStats(h.server, LIFETIME_MS);
         const statsAt = Date.now();
 
         expect(stats.logins).toBe(1);
@@ -266,6 +262,218 @@ describe('tabs of one browser, production build, in Chromium', () => {
       });
     }
   }
+});
+
+describe('the storage switch and "Refresh now" with tabs open, production build, in Chromium', () => {
+  /** The library's refresh lock, shared by every tab of the origin. */
+  const REFRESH_LOCK = `redux-auth-kit:${AUTH_NAME}`;
+
+  /** How many hold and wait for the refresh lock, in every tab of the origin. */
+  const lockQueue = (tab: Page) =>
+    tab.evaluate(async (name) => {
+      const { held = [], pending = [] } = await navigator.locks.query();
+      return {
+        held: held.filter((l) => l.name === name).length,
+        pending: pending.filter((l) => l.name === name).length,
+      };
+    }, REFRESH_LOCK);
+
+  /** Takes the refresh lock in `tab` (outside the app) until {@link releaseLock}. */
+  async function holdLock(tab: Page): Promise<void> {
+    await tab.evaluate((name) => {
+      void navigator.locks.request(
+        name,
+        () =>
+          new Promise<void>((release) => {
+            (window as unknown as { releaseTestLock: () => void }).releaseTestLock = release;
+          }),
+      );
+    }, REFRESH_LOCK);
+    await expect.poll(() => lockQueue(tab)).toEqual({ held: 1, pending: 0 });
+  }
+
+  async function releaseLock(tab: Page): Promise<void> {
+    await tab.evaluate(() => (window as unknown as { releaseTestLock: () => void }).releaseTestLock());
+  }
+
+  /** Whether the document has been replaced since `before` (a reload), and now shows `screen`. */
+  async function reloadedTo(h: Harness, tab: Page, before: number, screen: 'dashboard'): Promise<Screen[]> {
+    await expect.poll(() => documentOf(tab), { timeout: 5_000 }).not.toBe(before);
+    return h.screens.waitFor(tab, screen);
+  }
+
+  for (const [from, to] of [
+    ['cookie', 'localstorage'],
+    ['localstorage', 'cookie'],
+  ] as const) {
+    test(`switching from ${MODE_LABEL[from]} to ${MODE_LABEL[to]} in one of two tabs moves both, which stay signed in and then refresh once per token lifetime with no reuse`, async () => {
+      const h = await open();
+      const tabs = await openSignedOutTabs(h, from, 2);
+      const [mover, follower] = tabs as [Page, Page];
+      await submitLogin(mover);
+      for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+      await expect.poll(() => storedSession(h, from, mover)).not.toBeNull();
+      const before = await Promise.all(tabs.map(documentOf));
+
+      // Switch in one tab: both reload into the new storage, signed in, and never show the login form.
+      await mover.getByTestId(`storage-${to}`).click();
+      const clickedAt = Date.now();
+      const reloadMs = await Promise.all(
+        tabs.map(async (tab, i) => {
+          const screens = await reloadedTo(h, tab, before[i]!, 'dashboard');
+          expect(screens, `tab ${i}`).not.toContain('login-form');
+          return Date.now() - clickedAt;
+        }),
+      );
+      const switchedAt = Date.now();
+      for (const tab of tabs) {
+        expect(await tab.getByTestId('storage-switch').getAttribute('data-storage')).toBe(to);
+        await expect.poll(() => tab.getByTestId('user-name').textContent()).toBe('Ada Lovelace');
+      }
+      // The session is in the new storage only.
+      await expect.poll(() => storedSession(h, to, follower)).not.toBeNull();
+      expect(await storedSession(h, from, follower)).toBeNull();
+      // In cookies: the session after a move there, else nothing (or only the generation marker).
+      const names = await cookieNames(h.context, h.server.url);
+      if (to === 'cookie') expect(names).toEqual([AUTH_NAME]);
+      else expect(names.filter((name) => name !== MARKER)).toEqual([]);
+
+      // Two more whole token lifetimes with both tabs' timers running.
+      await clockPasses(switchedAt + 2 * LIFETIME_MS + 500);
+      const stats = await quietStats(h.server, LIFETIME_MS);
+      const statsAt = Date.now();
+      expect(stats.logins).toBe(1);
+      expect(stats.reuseDetections).toBe(0);
+      expect(stats.refreshRejected).toBe(0);
+      expect(stats.activeFamilies).toBe(1);
+      expect(
+        stats.issued.filter((t) => t.at >= switchedAt && t.expiresAt <= statsAt).length,
+        'tokens issued after the switch that lived out their lifetime',
+      ).toBeGreaterThanOrEqual(2);
+      expectOneRefreshPerLifetime(stats);
+      expect(stats.apiUnauthorized).toBe(0);
+      // Both tabs hold the newest session, as stored, still in the new storage, and never signed out.
+      await expect
+        .poll(async () => {
+          const held = await Promise.all(tabs.map(heldExpiry));
+          const stored = await storedSession(h, to, mover);
+          return {
+            distinct: new Set(held).size,
+            live: held.every((at) => at !== null && at > Date.now()),
+            sameAsStored: held[0] === stored?.expiresAt,
+            storedIsNewest: stored?.generation === h.server.stats().refreshSucceeded,
+          };
+        })
+        .toEqual({ distinct: 1, live: true, sameAsStored: true, storedIsNewest: true });
+      expect(await storedSession(h, from, mover)).toBeNull();
+      for (const tab of tabs) {
+        expect(await tab.getByTestId('storage-switch').getAttribute('data-storage')).toBe(to);
+        expect(await h.screens.screens(tab)).not.toContain('login-form');
+        expect(await h.screens.screens(tab)).not.toContain('profile-error');
+      }
+
+      measured(`switch ${from} → ${to} with 2 tabs`, {
+        reloadMs,
+        tokensAfterSwitch: stats.issued.filter((t) => t.at >= switchedAt).length,
+        refreshesPerToken: stats.issued.map(
+          (_, i) => stats.refreshLog.filter((e) => e.replaces === i).length,
+        ),
+        reuseDetections: stats.reuseDetections,
+        apiUnauthorized: stats.apiUnauthorized,
+      });
+    });
+  }
+
+  test('refreshes that come due while a switch holds the refresh lock send the old tokens once, after the move, with no reuse', async () => {
+    const h = await open();
+    const tabs = await openSignedOutTabs(h, 'cookie', 2);
+    const [mover, follower] = tabs as [Page, Page];
+    await submitLogin(mover);
+    for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+    const before = await Promise.all(tabs.map(documentOf));
+
+    // The switch queues for the lock first; then both tabs' scheduled refreshes queue behind it.
+    await holdLock(mover);
+    await mover.getByTestId('storage-localstorage').click();
+    await expect.poll(() => lockQueue(mover)).toEqual({ held: 1, pending: 1 });
+    await expect
+      .poll(() => lockQueue(mover), { timeout: LIFETIME_MS, interval: 20 })
+      .toEqual({ held: 1, pending: 3 });
+    const queued = h.server.stats();
+    expect(queued.refreshCalls + queued.refreshInFlight, 'nothing sent while the lock is held').toBe(0);
+    const releasedAt = Date.now();
+    await releaseLock(mover);
+
+    // The switch runs first and both tabs reload; what was queued in the old documents sends nothing.
+    for (const [i, tab] of tabs.entries()) {
+      expect(await reloadedTo(h, tab, before[i]!, 'dashboard'), `tab ${i}`).not.toContain('login-form');
+      expect(await tab.getByTestId('storage-switch').getAttribute('data-storage')).toBe('localstorage');
+    }
+    // The token that was due is refreshed once, from the new storage, and both tabs hold the result.
+    await expect.poll(() => h.server.stats().refreshSucceeded, { timeout: LIFETIME_MS }).toBe(1);
+    const stats = await quietStats(h.server, LIFETIME_MS);
+    expect(stats.refreshCalls).toBe(1);
+    expect(stats.refreshLog[0]).toMatchObject({ ok: true, replaces: 0 });
+    expect(stats.refreshLog[0]!.at).toBeGreaterThanOrEqual(releasedAt);
+    expect(stats.reuseDetections).toBe(0);
+    expect(stats.activeFamilies).toBe(1);
+    await expect
+      .poll(async () => {
+        const held = await Promise.all(tabs.map(heldExpiry));
+        const stored = await storedSession(h, 'localstorage', follower);
+        return {
+          distinct: new Set(held).size,
+          sameAsStored: held[0] === stored?.expiresAt,
+          generation: stored?.generation,
+        };
+      })
+      .toEqual({ distinct: 1, sameAsStored: true, generation: 1 });
+    expect(await storedSession(h, 'cookie', follower)).toBeNull();
+
+    measured('refreshes queued behind a switch', {
+      releaseToRefreshCallMs: stats.refreshLog[0]!.at - releasedAt,
+      refreshCalls: stats.refreshCalls,
+      reuseDetections: stats.reuseDetections,
+    });
+  });
+
+  test('a "Refresh now" that ends by adopting the tokens another tab just got leaves the next automatic refresh labelled automatic', async () => {
+    // 8 s tokens: the scheduled refresh comes 4 s after a token arrived, well after the clicks below.
+    const h = await open(8);
+    const tabs = await openSignedOutTabs(h, 'cookie', 2);
+    const [adopter, caller] = tabs as [Page, Page];
+    await submitLogin(adopter);
+    for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+    const refreshEntries = (tab: Page) => tab.locator('[data-testid="log-entry"][data-event="refresh"]');
+
+    // Hold the refresh lock, then click "Refresh now" in the caller and after it in the adopter:
+    // both wait, in that order. Released, the caller refreshes and the adopter finds its tokens.
+    await holdLock(adopter);
+    await caller.getByTestId('refresh-now').click();
+    await expect.poll(() => lockQueue(adopter)).toEqual({ held: 1, pending: 1 });
+    await adopter.getByTestId('refresh-now').click();
+    await expect.poll(() => lockQueue(adopter)).toEqual({ held: 1, pending: 2 });
+    await releaseLock(adopter);
+
+    for (const tab of tabs) {
+      await expect.poll(() => tab.getByTestId('refresh-now').isEnabled()).toBe(true);
+    }
+    await expect.poll(async () => new Set(await Promise.all(tabs.map(heldExpiry))).size).toBe(1);
+    const afterClicks = h.server.stats();
+    expect(afterClicks.refreshCalls, 'two clicks, one call').toBe(1);
+    expect(await refreshEntries(caller).getAttribute('data-trigger')).toBe('manual');
+    expect(await refreshEntries(adopter).count(), 'the adopter sent nothing, so logged nothing').toBe(0);
+
+    // Alone now, the adopter makes the next refresh itself, on schedule.
+    await caller.close();
+    await expect(refreshEntries(adopter).count()).resolves.toBe(0);
+    await expect.poll(() => refreshEntries(adopter).count(), { timeout: 8_000 }).toBe(1);
+    expect(await refreshEntries(adopter).getAttribute('data-trigger')).toBe('automatic');
+    expect(await refreshEntries(adopter).getAttribute('data-outcome')).toBe('ok');
+    const after = h.server.stats();
+    expect(after.refreshCalls).toBe(2);
+    expect(after.reuseDetections).toBe(0);
+  });
 });
 
 describe('a tab whose timers stopped, production build, in Chromium', () => {

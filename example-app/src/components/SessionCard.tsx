@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { selectAuthExpiresAt } from 'redux-auth-kit';
 import { useAuthHeader, useRefreshNow, useRefreshStatus } from 'redux-auth-kit/react';
-import { manualRefreshRequested } from '../activity';
+import { manualRefreshRequested, manualRefreshSettled } from '../activity';
 import { formatDuration, formatTime, useAppDispatch, useAppSelector, useNow } from '../hooks';
 import { authType } from '../store';
 
@@ -34,8 +34,12 @@ export function SessionCard() {
   const onRefresh = async () => {
     setBusy(true);
     dispatch(manualRefreshRequested());
-    await refreshNow();
-    setBusy(false);
+    try {
+      await refreshNow();
+    } finally {
+      dispatch(manualRefreshSettled());
+      setBusy(false);
+    }
   };
 
   return (
