@@ -1,15 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { startAuthServer } from '../../example-app/server/authServer.mjs';
 import {
   AUTH_NAME,
+  browserSuite,
   authCookies,
-  buildApp,
   clockPasses,
   cookieSession,
   FIRST_RETRY_MAX_MS,
-  launchChromium,
-  openHarness,
   parsePersisted,
   post,
   PROFILE_POLL_MS,
@@ -25,35 +22,7 @@ const ACCESS_TTL = 4;
 const LIFETIME_MS = ACCESS_TTL * 1000;
 const REFRESH_TTL = 3600;
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof buildApp>>;
-let harness: Harness | null = null;
-
-beforeAll(async () => {
-  app = await buildApp();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.remove();
-});
-
-afterEach(async () => {
-  const h = harness;
-  harness = null;
-  if (h === null) return;
-  try {
-    expect(h.pageErrors.map(String)).toEqual([]);
-  } finally {
-    await h.close();
-  }
-});
-
-async function open(accessTtl = ACCESS_TTL): Promise<Harness> {
-  harness = await openHarness(browser, app.dir, { accessTtl, refreshTtl: REFRESH_TTL });
-  return harness;
-}
+const { open } = browserSuite({ accessTtl: ACCESS_TTL, refreshTtl: REFRESH_TTL });
 
 const count = (h: Harness, selector: string): Promise<number> => h.page.locator(selector).count();
 

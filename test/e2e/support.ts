@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import {
   startAuthServer,
   type AuthServer,
@@ -274,4 +274,43 @@ export async function setVisibility(page: Page, state: 'hidden' | 'visible'): Pr
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
     document.dispatchEvent(new Event('visibilitychange'));
   }, state);
+}
+
+/**
+ * The lifecycle every browser suite shares: one production build and one
+ * Chromium per file, a fresh server and context per test (`open`), closed after
+ * it with a check that the page logged no uncaught errors.
+ */
+export function browserSuite(lifetimes: { accessTtl: number; refreshTtl: number }) {
+  let browser: Browser;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let harness: Harness | null = null;
+
+  beforeAll(async () => {
+    app = await buildApp();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.remove();
+  });
+
+  afterEach(async () => {
+    const h = harness;
+    harness = null;
+    if (h === null) return;
+    try {
+      expect(h.pageErrors.map(String)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  return {
+    async open(accessTtl = lifetimes.accessTtl): Promise<Harness> {
+      harness = await openHarness(browser, app.dir, { accessTtl, refreshTtl: lifetimes.refreshTtl });
+      return harness;
+    },
+  };
 }

@@ -1,14 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { AuthServerStats, RefreshLogEntry } from '../../example-app/server/authServer.mjs';
 import {
   AUTH_NAME,
-  buildApp,
+  browserSuite,
   clockPasses,
   cookieSession,
   documentOf,
-  launchChromium,
-  openHarness,
   openTab,
   parsePersisted,
   PROFILE_POLL_MS,
@@ -33,35 +31,7 @@ const MARKER = `${AUTH_NAME}.gen`;
 type Mode = 'cookie' | 'localstorage';
 const MODE_LABEL: Record<Mode, string> = { cookie: 'cookie', localstorage: 'localStorage' };
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof buildApp>>;
-let harness: Harness | null = null;
-
-beforeAll(async () => {
-  app = await buildApp();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.remove();
-});
-
-afterEach(async () => {
-  const h = harness;
-  harness = null;
-  if (h === null) return;
-  try {
-    expect(h.pageErrors.map(String)).toEqual([]);
-  } finally {
-    await h.close();
-  }
-});
-
-async function open(accessTtl = ACCESS_TTL): Promise<Harness> {
-  harness = await openHarness(browser, app.dir, { accessTtl, refreshTtl: REFRESH_TTL });
-  return harness;
-}
+const { open } = browserSuite({ accessTtl: ACCESS_TTL, refreshTtl: REFRESH_TTL });
 
 /** Set E2E_TIMINGS=1 to print what a test measured. */
 function measured(label: string, values: Record<string, unknown>): void {
