@@ -18,6 +18,7 @@ import { makeStore, uniqueAuthName } from './support/harness';
 import { createChannelHub } from './support/channel';
 import { createLockManager } from './support/locks';
 import { createMemoryStorage } from './support/memoryStorage';
+import { signInWith } from './support/tabs';
 import { createRotatingServer, type RotatingClient, type RotatingServer } from './support/rotatingServer';
 
 // Findings of a review of the cross-tab layer. Access tokens live 60 s (a refresh is due 30 s after
@@ -91,18 +92,7 @@ function openBrowser(server: RotatingServer = createRotatingServer()) {
   }
   type Tab = Awaited<ReturnType<typeof open>>;
 
-  function signInOn(tab: Tab) {
-    const login = server.login();
-    tab.store.dispatch(
-      signIn({
-        auth: { token: login.accessToken },
-        refresh: login.refreshToken,
-        refreshExpiresIn: login.refreshExpiresIn,
-        userState: { family: login.family },
-      }),
-    );
-    return login;
-  }
+  const signInOn = (tab: Tab) => signInWith(server, tab.store);
 
   return { authName, server, locks, hub, memory, open, signInOn };
 }

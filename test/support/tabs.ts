@@ -17,6 +17,20 @@ import { createLockManager } from './locks';
 import { createMemoryStorage } from './memoryStorage';
 import { createRotatingServer, type RotatingServer } from './rotatingServer';
 
+/** Signs `store` in with a fresh login from `server`; returns the login. */
+export function signInWith(server: RotatingServer, store: { dispatch: (action: UnknownAction) => unknown }) {
+  const login = server.login();
+  store.dispatch(
+    signIn({
+      auth: { token: login.accessToken },
+      refresh: login.refreshToken,
+      refreshExpiresIn: login.refreshExpiresIn,
+      userState: { family: login.family },
+    }),
+  );
+  return login;
+}
+
 /** Per-tab choices; anything left out uses the shared default. */
 export interface TabOverrides {
   /** Default: the shared lock manager. `null`: no Web Locks; `undefined` leaves `locks` unset. */
@@ -90,18 +104,7 @@ export async function openTabs(setup: TabsSetup) {
   for (let index = 0; index < setup.count; index += 1) tabs.push(await openTab(index));
 
   /** Signs `tab` in with a fresh login from the server; returns the login. */
-  function signInOn(tab: Tab) {
-    const login = server.login();
-    tab.store.dispatch(
-      signIn({
-        auth: { token: login.accessToken },
-        refresh: login.refreshToken,
-        refreshExpiresIn: login.refreshExpiresIn,
-        userState: { family: login.family },
-      }),
-    );
-    return login;
-  }
+  const signInOn = (tab: Tab) => signInWith(server, tab.store);
 
   /** What a tab holds: enough to compare tabs. */
   const snapshot = (tab: Tab) => ({
