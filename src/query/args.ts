@@ -9,61 +9,39 @@ export type HeadersLike = Headers | HeaderPairs | HeaderRecord;
 /** Args the default `prepareArgs` can add an `Authorization` header to. */
 export type AuthorizableArgs = string | { url: string; headers?: HeadersLike | undefined };
 
-/**
- * What the default preparation makes of some args: `'authorizable'`, `'own-header'`
- * (the caller set `Authorization` already) or `'unsupported'` (not fetch args).
- */
-export type ArgsKind = 'authorizable' | 'own-header' | 'unsupported';
-
-const AUTHORIZATION = 'authorization';
-
-function isUrlArgs(args: unknown): args is { url: string; headers?: unknown } {
-  return typeof args === 'object' && args !== null && typeof (args as { url?: unknown }).url === 'string';
-}
+type UrlArgs = Exclude<AuthorizableArgs, string>;
 
 // Duck-typed: a Headers instance from another realm (jsdom, undici) fails `instanceof`.
-function isHeaders(headers: unknown): headers is Headers {
-  return (
-    typeof headers === 'object' &&
-    headers !== null &&
-    typeof (headers as Headers).has === 'function' &&
-    typeof (headers as Headers).set === 'function'
-  );
-}
+const isHeaders = (headers: unknown): headers is Headers =>
+  typeof (headers as Headers | null)?.has === 'function' && typeof (headers as Headers).set === 'function';
 
-function hasAuthorization(headers: unknown): boolean {
-  if (headers === undefined || headers === null) return false;
-  if (isHeaders(headers)) return headers.has(AUTHORIZATION);
-  if (Array.isArray(headers)) {
-    return headers.some(
-      (pair: unknown) => Array.isArray(pair) && String(pair[0]).toLowerCase() === AUTHORIZATION,
-    );
-  }
+/**
+ * Whether `args` carry their own `Authorization` header: `false` for a URL or
+ * `{ url, headers? }` without one, `true` when the caller set one, `undefined`
+ * when they are not fetch args at all.
+ */
+export function ownAuthorization(args: unknown): boolean | undefined {
+  if (typeof args === 'string') return false;
+  const { url, headers } = (args ?? {}) as { url?: unknown; headers?: unknown };
+  if (typeof url !== 'string' || typeof (headers ?? {}) !== 'object') return undefined;
+  if (isHeaders(headers)) return headers.has('authorization');
   // fetchBaseQuery drops undefined values, so `{ Authorization: undefined }` sets nothing.
-  return Object.entries(headers as HeaderRecord).some(
-    ([name, value]) => value !== undefined && name.toLowerCase() === AUTHORIZATION,
-  );
-}
-
-export function classifyArgs(args: unknown): ArgsKind {
-  if (typeof args === 'string') return 'authorizable';
-  if (!isUrlArgs(args)) return 'unsupported';
-  if (args.headers !== undefined && args.headers !== null && typeof args.headers !== 'object')
-    return 'unsupported';
-  return hasAuthorization(args.headers) ? 'own-header' : 'authorizable';
+  const pairs: unknown[] = Array.isArray(headers)
+    ? headers
+    : Object.entries(headers ?? {}).filter((entry) => entry[1] !== undefined);
+  return pairs.some((pair) => Array.isArray(pair) && String(pair[0]).toLowerCase() === 'authorization');
 }
 
 function withHeader(headers: HeadersLike | undefined, authorization: string): HeadersLike {
-  if (headers === undefined || headers === null) return { Authorization: authorization };
   if (isHeaders(headers)) {
     // A copy: the caller's Headers instance may be reused for other requests.
     const copy = new Headers(headers);
     copy.set('Authorization', authorization);
     return copy;
   }
-  if (Array.isArray(headers))
-    return [...(headers as HeaderPairs), ['Authorization', authorization]] as string[][];
-  return { ...(headers as HeaderRecord), Authorization: authorization };
+  return Array.isArray(headers)
+    ? [...headers, ['Authorization', authorization]]
+    : { ...headers, Authorization: authorization };
 }
 
 /**
@@ -72,8 +50,7 @@ function withHeader(headers: HeadersLike | undefined, authorization: string): He
  * fetch args.
  */
 export function authorizeFetchArgs<Args>(args: Args, authorization: string): Args {
-  if (classifyArgs(args) !== 'authorizable') return args;
-  if (typeof args === 'string') return { url: args, headers: { Authorization: authorization } } as Args;
-  const urlArgs = args as Exclude<AuthorizableArgs, string>;
+  if (ownAuthorization(args) !== false) return args;
+  const urlArgs = (typeof args === 'string' ? { url: args } : args) as UrlArgs;
   return { ...urlArgs, headers: withHeader(urlArgs.headers, authorization) } as Args;
 }

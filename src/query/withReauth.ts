@@ -1,9 +1,8 @@
-import type { BaseQueryApi, BaseQueryFn, QueryReturnValue } from '@reduxjs/toolkit/query';
+import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { checkClock, refreshNow } from '../actions';
 import { selectAuthHeader, selectIsAuthenticated, selectRefreshStatus } from '../selectors';
 import type { AuthRootState, RefreshOutcome } from '../types';
-import { authorizeFetchArgs, classifyArgs, type AuthorizableArgs } from './args';
-import { defaultStatusOf } from './status';
+import { authorizeFetchArgs, ownAuthorization, type AuthorizableArgs } from './args';
 import type { WithReauthOptions } from './types';
 
 /**
@@ -20,41 +19,21 @@ export type WithReauthOptionsParam<Args, Error, Meta> = [Args] extends [Authoriz
 // The types come from the base query alone: an option (a prepareArgs returning a wider object) must not widen them.
 type ReauthOptionsFor<Args, Error, Meta> = WithReauthOptions<NoInfer<Args>, NoInfer<Error>, NoInfer<Meta>>;
 
-interface AuthView {
-  header: string | null;
-  authenticated: boolean;
-  /** A refresh is in flight, or the token is known to be expired: wait for the refresh before sending. */
-  mustWait: boolean;
-  /** The last refresh failed transiently and its retry is not due yet. */
-  backingOff: boolean;
-}
+// What went wrong, what to do; each is reported once per wrapped base query.
+const MISSING_MIDDLEWARE =
+  'refreshNow() returned no promise: add auth.middleware to the store, or pass { refresh: auth.refresh }';
+const NO_AUTH_SLICE = 'no auth slice at state.auth: mount authReducer there';
+const UNSUPPORTED_ARGS = 'args are neither a URL nor { url, headers }: pass prepareArgs';
 
-const PREFIX = '[redux-auth-kit] withReauth: ';
-const MISSING_MIDDLEWARE = `${PREFIX}dispatch(refreshNow()) returned no promise: add auth.middleware to the store, or pass { refresh: auth.refresh }. Refused requests are not retried.`;
-const NO_AUTH_SLICE = `${PREFIX}no auth slice at state.auth; requests are sent without Authorization.`;
-const UNSUPPORTED_ARGS = `${PREFIX}args are neither a URL nor { url, headers }; pass prepareArgs. Sent without Authorization.`;
-
-function readAuth(state: unknown): AuthView | null {
-  const auth = (state as Partial<AuthRootState> | null | undefined)?.auth;
-  if (typeof auth !== 'object' || auth === null || typeof auth.refresh !== 'object') return null;
-  const root = state as AuthRootState;
-  const header = selectAuthHeader(root);
-  const authenticated = selectIsAuthenticated(root);
-  const status = selectRefreshStatus(root);
-  // While failed refreshes back off, requests must not hammer the refresh endpoint: the scheduler retries.
-  const backingOff =
-    status === 'retrying' && auth.refresh.retryAt !== null && auth.refresh.retryAt > Date.now();
-  return {
-    header,
-    authenticated,
-    backingOff,
-    mustWait:
-      status === 'refreshing' || (!backingOff && authenticated && (auth.tokenExpired || header === null)),
-  };
-}
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+/**
+ * The HTTP status of a failed base-query result: a numeric `status`, else a
+ * numeric `originalStatus` (`fetchBaseQuery`'s `PARSING_ERROR`, e.g. a 401 with
+ * a plain-text body), else `undefined`.
+ */
+const defaultStatusOf = (error: unknown): number | undefined => {
+  const { status, originalStatus } = (error ?? {}) as { status?: unknown; originalStatus?: unknown };
+  return [status, originalStatus].find((s): s is number => typeof s === 'number');
+};
 
 /**
  * Wraps a base query so every request carries `Authorization: <type> <token>`
@@ -97,83 +76,86 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
   // NoInfer: written inline as `createApi({ baseQuery: withReauth(...) })`, the types must come from the
   // wrapped base query, not from createApi's contextual `BaseQueryFn<any, unknown, unknown>`.
 ): NoInfer<BaseQueryFn<Args, Result, Error, DefinitionExtraOptions, Meta>> {
-  const options: WithReauthOptions<Args, Error, Meta> = rest[0] ?? {};
-  const statuses = options.statuses ?? [401];
-  const skipEndpoints = options.skipEndpoints ?? [];
-  const prepare = options.prepareArgs ?? authorizeFetchArgs;
-  const statusOf = options.statusOf ?? defaultStatusOf;
+  const {
+    statuses = [401],
+    skipEndpoints,
+    isRefreshRequest,
+    prepareArgs,
+    statusOf = defaultStatusOf,
+    refresh,
+  }: WithReauthOptions<Args, Error, Meta> = rest[0] ?? {};
+  const prepare = prepareArgs ?? authorizeFetchArgs;
   // Misconfigurations are reported once per wrapped base query, not once per request.
   const reported = new Set<string>();
-  const reportOnce = (message: string, log: (message: string) => void): void => {
-    if (!reported.has(message)) log(message);
+  const report = (message: string, log: (message: string) => void): void => {
+    if (!reported.has(message)) log('[redux-auth-kit] withReauth: ' + message);
     reported.add(message);
   };
 
-  async function refresh(api: BaseQueryApi): Promise<RefreshOutcome | null> {
-    if (options.refresh !== undefined) return options.refresh();
-    const returned: unknown = api.dispatch(refreshNow());
-    if (isPromiseLike(returned)) return returned as PromiseLike<RefreshOutcome>;
-    reportOnce(MISSING_MIDDLEWARE, console.error);
-    return null;
-  }
-
-  const refused = (result: QueryReturnValue<Result, Error, Meta>): boolean => {
-    if (result.error === undefined) return false;
-    const status = statusOf(result.error, result.meta);
-    return status !== undefined && statuses.includes(status);
-  };
-
   return async (args, api, extraOptions) => {
-    const send = async (sent: Args): Promise<QueryReturnValue<Result, Error, Meta>> =>
-      baseQuery(sent, api, extraOptions);
+    const send = (sent: Args) => baseQuery(sent, api, extraOptions);
 
-    if (skipEndpoints.includes(api.endpoint) || options.isRefreshRequest?.(args, api) === true)
-      return send(args);
-    if (options.prepareArgs === undefined) {
-      const kind = classifyArgs(args);
-      if (kind === 'own-header') return send(args);
-      if (kind === 'unsupported') {
-        reportOnce(UNSUPPORTED_ARGS, console.warn);
-        return send(args);
-      }
-    }
+    /**
+     * `[header, canRefresh, refreshing]` from the auth slice, or `undefined` without one.
+     * `canRefresh`: signed in and not backing off — while failed refreshes back off,
+     * requests must not hammer the refresh endpoint: the scheduler retries.
+     */
+    const view = (): [header: string | null, canRefresh: boolean, refreshing: boolean] | undefined => {
+      const state = api.getState() as AuthRootState | undefined;
+      if (typeof state?.auth?.refresh !== 'object') return undefined;
+      const status = selectRefreshStatus(state);
+      return [
+        selectAuthHeader(state),
+        selectIsAuthenticated(state) &&
+          !(status === 'retrying' && (state.auth.refresh.retryAt ?? 0) > Date.now()),
+        status === 'refreshing',
+      ];
+    };
+
+    // Joins the refresh in flight (the scheduler's, or another request's) or starts one.
+    const refreshed = async (): Promise<RefreshOutcome | undefined> => {
+      if (refresh) return refresh();
+      const returned = api.dispatch(refreshNow()) as unknown;
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+        return returned as PromiseLike<RefreshOutcome>;
+      report(MISSING_MIDDLEWARE, console.error);
+    };
+
+    if (skipEndpoints?.includes(api.endpoint) || isRefreshRequest?.(args, api)) return send(args);
+    const own = prepareArgs ? false : ownAuthorization(args);
+    if (own === undefined) report(UNSUPPORTED_ARGS, console.warn);
+    if (own !== false) return send(args);
     // A machine that just woke may not have run its timers yet: let the scheduler look at the clock
     // first, so an expired token is withdrawn (and its refresh started) before this request reads it.
     api.dispatch(checkClock());
-    const before = readAuth(api.getState());
-    if (before === null) {
-      reportOnce(NO_AUTH_SLICE, console.error);
+    const before = view();
+    if (!before) {
+      report(NO_AUTH_SLICE, console.error);
       return send(args);
     }
 
-    // One refresh per request at most: waited for before sending, or after a refusal.
-    let refreshed = false;
-    if (before.mustWait) {
-      refreshed = true;
-      await refresh(api);
-    }
+    // One refresh per request at most: waited for before sending (a refresh is in flight, or the
+    // token is known to be expired), or after a refusal.
+    const waited = before[2] || (before[1] && !before[0]);
+    if (waited) await refreshed();
 
-    const sentWith = readAuth(api.getState())?.header ?? null;
-    let prepared = args;
-    if (sentWith !== null) {
-      prepared = prepare(args, sentWith);
-      // Left untouched by prepareArgs: it carries its own credentials, not ours to retry.
-      if (prepared === args) return send(args);
-    }
+    const sentWith = view()?.[0];
+    const prepared = sentWith ? prepare(args, sentWith) : args;
     const first = await send(prepared);
-    if (!refused(first)) return first;
+    // Left untouched by prepareArgs: it carries its own credentials, not ours to retry.
+    if (sentWith && prepared === args) return first;
+    // `undefined` (no status) is in no list.
+    if (first.error === undefined || !statuses.includes(statusOf(first.error, first.meta)!)) return first;
 
-    const retry = (authorization: string) => send(prepare(args, authorization));
-    const after = readAuth(api.getState());
-    if (after === null) return first;
-    // Another refresh (or sign-in) replaced the token while this request was out.
-    if (after.header !== null && after.header !== sentWith) return retry(after.header);
-    if (!after.authenticated || refreshed || after.backingOff) return first;
-
-    const outcome = await refresh(api);
-    // Rejected: the engine has signed the user out. Transient: the session is kept. Either way, the original error.
-    if (outcome === null || !outcome.ok) return first;
-    const header = readAuth(api.getState())?.header ?? null;
-    return header === null || header === sentWith ? first : retry(header);
+    // A token newer than the one sent: another refresh or a sign-in replaced it while the request was out.
+    const newer = () => {
+      const header = view()?.[0];
+      return header !== sentWith && header;
+    };
+    // Retry with a newer token, else refresh once (unless this request waited for a refresh already, or
+    // may not refresh: signed out or backing off) and retry with its token. A rejected refresh has
+    // signed the user out and a transient failure kept the session: either way, the original error.
+    const header = newer() || (!waited && view()?.[1] && (await refreshed())?.ok && newer());
+    return header ? send(prepare(args, header)) : first;
   };
 }
