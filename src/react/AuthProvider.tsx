@@ -1,9 +1,8 @@
 import type { Store } from '@reduxjs/toolkit';
-import type { ReactElement, ReactNode } from 'react';
+import { useCallback, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
 import { Provider } from 'react-redux';
 import type { Persistor } from 'redux-persist';
 import type { AuthRootState } from '../types';
-import { useRehydrated } from './useRehydrated';
 
 /** Props of {@link AuthProvider}. */
 export interface AuthProviderProps<S extends AuthRootState = AuthRootState> {
@@ -15,7 +14,7 @@ export interface AuthProviderProps<S extends AuthRootState = AuthRootState> {
    * sees a signed-out state that is only "not read yet".
    */
   persistor?: Persistor | undefined;
-  /** Rendered while the persistor rehydrates (and in server markup). Default `null`. */
+  /** Rendered while the persistor rehydrates (and in server markup). Default: nothing. */
   loading?: ReactNode;
   children?: ReactNode;
 }
@@ -40,9 +39,18 @@ export interface AuthProviderProps<S extends AuthRootState = AuthRootState> {
 export function AuthProvider<S extends AuthRootState>({
   store,
   persistor,
-  loading = null,
+  loading,
   children,
 }: AuthProviderProps<S>): ReactElement {
-  const rehydrated = useRehydrated(persistor);
+  // Whether redux-persist has rehydrated: `true` at once without a persistor. On the server and
+  // during hydration it answers `false`, so server markup and the first client render agree (both
+  // show `loading`); a client that is not hydrating reads the persistor directly and shows no
+  // needless loading frame.
+  const rehydrated = useSyncExternalStore(
+    // Stable per persistor, so React does not resubscribe on every render.
+    useCallback((onChange: () => void) => persistor?.subscribe(onChange) ?? (() => {}), [persistor]),
+    () => !persistor || persistor.getState().bootstrapped,
+    () => !persistor,
+  );
   return <Provider store={store}>{rehydrated ? children : loading}</Provider>;
 }

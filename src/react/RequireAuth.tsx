@@ -1,11 +1,12 @@
 import type { ReactElement, ReactNode } from 'react';
+import type { SessionStatus } from '../types';
 import { useSessionStatus } from './sessionHooks';
 
 /** Props of {@link RequireAuth}. */
 export interface RequireAuthProps {
   /** Rendered when signed out: a login page, or your router's redirect. */
   fallback: ReactNode;
-  /** Rendered while a stored session is being restored (its first refresh is in flight). Default `null`. */
+  /** Rendered while a stored session is being restored (its first refresh is in flight). Default: nothing. */
   loading?: ReactNode;
   /** Rendered when signed in. */
   children?: ReactNode;
@@ -29,8 +30,12 @@ export interface RequireAuthProps {
  * />
  * ```
  */
-export function RequireAuth({ fallback, loading = null, children }: RequireAuthProps): ReactElement {
-  const status = useSessionStatus();
+export function RequireAuth({ fallback, loading, children }: RequireAuthProps): ReactElement {
+  const shown: Record<SessionStatus, ReactNode> = {
+    'signed-out': fallback,
+    restoring: loading,
+    'signed-in': children,
+  };
   // A fragment, not a bare ReactNode, so the component type-checks as JSX with older @types/react 18 too.
-  return <>{status === 'restoring' ? loading : status === 'signed-in' ? children : fallback}</>;
+  return <>{shown[useSessionStatus()]}</>;
 }

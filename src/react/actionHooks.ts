@@ -1,5 +1,5 @@
 import type { Dispatch, UnknownAction } from '@reduxjs/toolkit';
-import { useCallback } from 'react';
+import { useMemo } from 'react';
 import { useDispatch } from 'react-redux';
 import { refreshNow } from '../actions';
 import type { AuthDispatchExtension } from '../refresh/listener';
@@ -9,10 +9,36 @@ import type { RefreshOutcome, SignInParams } from '../types';
 /** A store's `dispatch` with the auth middleware installed. */
 type AuthDispatch = Dispatch<UnknownAction> & AuthDispatchExtension;
 
-const withoutMiddleware: RefreshOutcome = { ok: false, reason: 'unavailable' };
+/**
+ * The function `make` builds from the store's `dispatch`, keeping its identity
+ * across renders (so it can be a dependency or a prop without re-rendering).
+ * `make` is a module-level constant: only `dispatch` can change.
+ */
+const useDispatching = <F>(make: (dispatch: AuthDispatch) => F): F => {
+  const dispatch = useDispatch<AuthDispatch>();
+  return useMemo(() => make(dispatch), [make, dispatch]);
+};
 
-const isPromiseLike = (value: unknown): value is PromiseLike<RefreshOutcome> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';
+const signInWith =
+  (dispatch: AuthDispatch) =>
+  (params: SignInParams): void => {
+    dispatch(signIn(params));
+  };
+
+// Takes no arguments: as an `onClick` handler it must not pass the click event on as the reason.
+const signOutWith = (dispatch: AuthDispatch) => (): void => {
+  dispatch(signOut());
+};
+
+const refreshWith = (dispatch: AuthDispatch) => (): Promise<RefreshOutcome> => {
+  const result: unknown = dispatch(refreshNow());
+  // Without the auth middleware `dispatch` returns the action: the refresh may still start, the outcome is unknown.
+  return Promise.resolve(
+    typeof (result as PromiseLike<RefreshOutcome> | null)?.then === 'function'
+      ? (result as PromiseLike<RefreshOutcome>)
+      : { ok: false, reason: 'unavailable' },
+  );
+};
 
 /**
  * Returns a function that starts a session: React Auth Kit's `signIn` payload.
@@ -38,15 +64,7 @@ const isPromiseLike = (value: unknown): value is PromiseLike<RefreshOutcome> =>
  * }
  * ```
  */
-export function useSignIn<U = unknown>(): (params: SignInParams<U>) => void {
-  const dispatch = useDispatch();
-  return useCallback(
-    (params: SignInParams<U>): void => {
-      dispatch(signIn(params));
-    },
-    [dispatch],
-  );
-}
+export const useSignIn = <U = unknown>(): ((params: SignInParams<U>) => void) => useDispatching(signInWith);
 
 /**
  * Returns a function that ends the session and clears it from storage. It
@@ -58,12 +76,7 @@ export function useSignIn<U = unknown>(): (params: SignInParams<U>) => void {
  * return <button onClick={signOut}>Sign out</button>;
  * ```
  */
-export function useSignOut(): () => void {
-  const dispatch = useDispatch();
-  return useCallback((): void => {
-    dispatch(signOut());
-  }, [dispatch]);
-}
+export const useSignOut = (): (() => void) => useDispatching(signOutWith);
 
 /**
  * Returns a function that refreshes the tokens now, joining a refresh already
@@ -84,10 +97,4 @@ export function useSignOut(): () => void {
  * };
  * ```
  */
-export function useRefreshNow(): () => Promise<RefreshOutcome> {
-  const dispatch = useDispatch<AuthDispatch>();
-  return useCallback((): Promise<RefreshOutcome> => {
-    const result: unknown = dispatch(refreshNow());
-    return Promise.resolve(isPromiseLike(result) ? result : withoutMiddleware);
-  }, [dispatch]);
-}
+export const useRefreshNow = (): (() => Promise<RefreshOutcome>) => useDispatching(refreshWith);

@@ -22,9 +22,7 @@ import type { RefreshStatus, SessionStatus } from '../types';
  * }
  * ```
  */
-export function useAuthUser<U = unknown>(): U | null {
-  return useSelector(selectAuthUser<U>, shallowEqual);
-}
+export const useAuthUser = <U = unknown>(): U | null => useSelector(selectAuthUser<U>, shallowEqual);
 
 /**
  * Whether a session exists, including while it is being restored or a refresh
@@ -36,9 +34,7 @@ export function useAuthUser<U = unknown>(): U | null {
  * return isAuthenticated ? <AccountMenu /> : <LoginLink />;
  * ```
  */
-export function useIsAuthenticated(): boolean {
-  return useSelector(selectIsAuthenticated);
-}
+export const useIsAuthenticated = (): boolean => useSelector(selectIsAuthenticated);
 
 /**
  * `"<type> <token>"` for an `Authorization` header, or `null` when signed out
@@ -51,9 +47,7 @@ export function useIsAuthenticated(): boolean {
  * const load = () => fetch('/api/me', { headers: authHeader === null ? {} : { Authorization: authHeader } });
  * ```
  */
-export function useAuthHeader(): string | null {
-  return useSelector(selectAuthHeader);
-}
+export const useAuthHeader = (): string | null => useSelector(selectAuthHeader);
 
 /**
  * `'idle'`, `'refreshing'` (a call is in flight) or `'retrying'` (the last
@@ -65,9 +59,7 @@ export function useAuthHeader(): string | null {
  * return status === 'retrying' ? <p>Reconnecting…</p> : null;
  * ```
  */
-export function useRefreshStatus(): RefreshStatus {
-  return useSelector(selectRefreshStatus);
-}
+export const useRefreshStatus = (): RefreshStatus => useSelector(selectRefreshStatus);
 
 /**
  * `'signed-out'`, `'restoring'` (a stored session with an expired access token
@@ -81,6 +73,4 @@ export function useRefreshStatus(): RefreshStatus {
  * return status === 'signed-in' ? <Dashboard /> : <Navigate to="/login" />;
  * ```
  */
-export function useSessionStatus(): SessionStatus {
-  return useSelector(selectSessionStatus);
-}
+export const useSessionStatus = (): SessionStatus => useSelector(selectSessionStatus);
