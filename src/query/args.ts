@@ -11,9 +11,10 @@ export type AuthorizableArgs = string | { url: string; headers?: HeadersLike | u
 
 type UrlArgs = Exclude<AuthorizableArgs, string>;
 
-// Duck-typed: a Headers instance from another realm (jsdom, undici) fails `instanceof`.
+// Duck-typed: a Headers instance from another realm (jsdom, undici) fails `instanceof`. Of the
+// shapes fetchBaseQuery accepts, only Headers has methods.
 const isHeaders = (headers: unknown): headers is Headers =>
-  typeof (headers as Headers | null)?.has === 'function' && typeof (headers as Headers).set === 'function';
+  typeof (headers as Headers | null | undefined)?.has === 'function';
 
 /**
  * Whether `args` carry their own `Authorization` header: `false` for a URL or

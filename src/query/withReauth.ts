@@ -19,11 +19,10 @@ export type WithReauthOptionsParam<Args, Error, Meta> = [Args] extends [Authoriz
 // The types come from the base query alone: an option (a prepareArgs returning a wider object) must not widen them.
 type ReauthOptionsFor<Args, Error, Meta> = WithReauthOptions<NoInfer<Args>, NoInfer<Error>, NoInfer<Meta>>;
 
-// What went wrong, what to do; each is reported once per wrapped base query.
-const MISSING_MIDDLEWARE =
-  'refreshNow() returned no promise: add auth.middleware to the store, or pass { refresh: auth.refresh }';
-const NO_AUTH_SLICE = 'no auth slice at state.auth: mount authReducer there';
-const UNSUPPORTED_ARGS = 'args are neither a URL nor { url, headers }: pass prepareArgs';
+// What is wrong and what to do; each is reported once per wrapped base query.
+const MISSING_MIDDLEWARE = 'needs auth.middleware in the store, or { refresh: auth.refresh }';
+const NO_AUTH_SLICE = 'needs the auth slice at state.auth';
+const UNSUPPORTED_ARGS = 'pass prepareArgs for args other than a URL or { url, headers }';
 
 /**
  * The HTTP status of a failed base-query result: a numeric `status`, else a
@@ -31,8 +30,8 @@ const UNSUPPORTED_ARGS = 'args are neither a URL nor { url, headers }: pass prep
  * a plain-text body), else `undefined`.
  */
 const defaultStatusOf = (error: unknown): number | undefined => {
-  const { status, originalStatus } = (error ?? {}) as { status?: unknown; originalStatus?: unknown };
-  return [status, originalStatus].find((s): s is number => typeof s === 'number');
+  const fields = error as { status?: unknown; originalStatus?: unknown } | null | undefined;
+  return [fields?.status, fields?.originalStatus].find((s): s is number => typeof s === 'number');
 };
 
 /**
@@ -121,10 +120,14 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
       report(MISSING_MIDDLEWARE, console.error);
     };
 
-    if (skipEndpoints?.includes(api.endpoint) || isRefreshRequest?.(args, api)) return send(args);
-    const own = prepareArgs ? false : ownAuthorization(args);
-    if (own === undefined) report(UNSUPPORTED_ARGS, console.warn);
-    if (own !== false) return send(args);
+    // Passed straight through (`false` goes on): the app's refresh endpoint, and with the default
+    // prepareArgs, args with their own Authorization header (`true`) or no fetch args (`undefined`).
+    const untouched =
+      skipEndpoints?.includes(api.endpoint) ||
+      isRefreshRequest?.(args, api) ||
+      (!prepareArgs && ownAuthorization(args));
+    if (untouched === undefined) report(UNSUPPORTED_ARGS, console.warn);
+    if (untouched !== false) return send(args);
     // A machine that just woke may not have run its timers yet: let the scheduler look at the clock
     // first, so an expired token is withdrawn (and its refresh started) before this request reads it.
     api.dispatch(checkClock());

@@ -30,14 +30,12 @@ const signOutWith = (dispatch: AuthDispatch) => (): void => {
   dispatch(signOut());
 };
 
-const refreshWith = (dispatch: AuthDispatch) => (): Promise<RefreshOutcome> => {
+const refreshWith = (dispatch: AuthDispatch) => async (): Promise<RefreshOutcome> => {
   const result: unknown = dispatch(refreshNow());
   // Without the auth middleware `dispatch` returns the action: the refresh may still start, the outcome is unknown.
-  return Promise.resolve(
-    typeof (result as PromiseLike<RefreshOutcome> | null)?.then === 'function'
-      ? (result as PromiseLike<RefreshOutcome>)
-      : { ok: false, reason: 'unavailable' },
-  );
+  return typeof (result as PromiseLike<RefreshOutcome> | null)?.then === 'function'
+    ? (result as PromiseLike<RefreshOutcome>)
+    : { ok: false, reason: 'unavailable' };
 };
 
 /**
