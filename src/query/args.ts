@@ -24,25 +24,14 @@ const isHeaders = (headers: unknown): headers is Headers =>
 export function ownAuthorization(args: unknown): boolean | undefined {
   if (typeof args === 'string') return false;
   const { url, headers } = (args ?? {}) as { url?: unknown; headers?: unknown };
-  if (typeof url !== 'string' || typeof (headers ?? {}) !== 'object') return undefined;
-  if (isHeaders(headers)) return headers.has('authorization');
+  const given = headers ?? {};
+  if (typeof url !== 'string' || typeof given !== 'object') return undefined;
+  if (isHeaders(given)) return given.has('authorization');
   // fetchBaseQuery drops undefined values, so `{ Authorization: undefined }` sets nothing.
-  const pairs: unknown[] = Array.isArray(headers)
-    ? headers
-    : Object.entries(headers ?? {}).filter((entry) => entry[1] !== undefined);
-  return pairs.some((pair) => Array.isArray(pair) && String(pair[0]).toLowerCase() === 'authorization');
-}
-
-function withHeader(headers: HeadersLike | undefined, authorization: string): HeadersLike {
-  if (isHeaders(headers)) {
-    // A copy: the caller's Headers instance may be reused for other requests.
-    const copy = new Headers(headers);
-    copy.set('Authorization', authorization);
-    return copy;
-  }
-  return Array.isArray(headers)
-    ? [...headers, ['Authorization', authorization]]
-    : { ...headers, Authorization: authorization };
+  const pairs: unknown[] = Array.isArray(given)
+    ? given
+    : Object.entries(given).filter((entry) => entry[1] !== undefined);
+  return pairs.some((pair) => Array.isArray(pair) && /^authorization$/i.test(pair[0]));
 }
 
 /**
@@ -53,5 +42,14 @@ function withHeader(headers: HeadersLike | undefined, authorization: string): He
 export function authorizeFetchArgs<Args>(args: Args, authorization: string): Args {
   if (ownAuthorization(args) !== false) return args;
   const urlArgs = (typeof args === 'string' ? { url: args } : args) as UrlArgs;
-  return { ...urlArgs, headers: withHeader(urlArgs.headers, authorization) } as Args;
+  let { headers } = urlArgs;
+  if (isHeaders(headers)) {
+    // A copy: the caller's Headers instance may be reused for other requests.
+    headers = new Headers(headers);
+    headers.set('Authorization', authorization);
+  } else
+    headers = Array.isArray(headers)
+      ? [...headers, ['Authorization', authorization]]
+      : { ...headers, Authorization: authorization };
+  return { ...urlArgs, headers } as Args;
 }
