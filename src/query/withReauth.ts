@@ -19,20 +19,17 @@ export type WithReauthOptionsParam<Args, Error, Meta> = [Args] extends [Authoriz
 // The types come from the base query alone: an option (a prepareArgs returning a wider object) must not widen them.
 type ReauthOptionsFor<Args, Error, Meta> = WithReauthOptions<NoInfer<Args>, NoInfer<Error>, NoInfer<Meta>>;
 
-// What is wrong and what to do; each is reported once per wrapped base query.
-const MISSING_MIDDLEWARE = 'needs auth.middleware in the store, or { refresh: auth.refresh }';
-const NO_AUTH_SLICE = 'needs the auth slice at state.auth';
-const UNSUPPORTED_ARGS = 'pass prepareArgs for args other than a URL or { url, headers }';
+type StatusFields = { status?: unknown; originalStatus?: unknown } | null | undefined;
 
 /**
  * The HTTP status of a failed base-query result: a numeric `status`, else a
  * numeric `originalStatus` (`fetchBaseQuery`'s `PARSING_ERROR`, e.g. a 401 with
  * a plain-text body), else `undefined`.
  */
-const defaultStatusOf = (error: unknown): number | undefined => {
-  const fields = error as { status?: unknown; originalStatus?: unknown } | null | undefined;
-  return [fields?.status, fields?.originalStatus].find((s): s is number => typeof s === 'number');
-};
+const defaultStatusOf = (error: unknown): number | undefined =>
+  [(error as StatusFields)?.status, (error as StatusFields)?.originalStatus].find(
+    (status): status is number => typeof status === 'number',
+  );
 
 /**
  * Wraps a base query so every request carries `Authorization: <type> <token>`
@@ -84,7 +81,8 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
     refresh,
   }: WithReauthOptions<Args, Error, Meta> = rest[0] ?? {};
   const prepare = prepareArgs ?? authorizeFetchArgs;
-  // Misconfigurations are reported once per wrapped base query, not once per request.
+  // Misconfigurations are reported once per wrapped base query, not once per request: each message
+  // says what is wrong and what to do.
   const reported = new Set<string>();
   const report = (message: string, log: (message: string) => void): void => {
     if (!reported.has(message)) log('[redux-auth-kit] withReauth: ' + message);
@@ -117,7 +115,7 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
       const returned = api.dispatch(refreshNow()) as unknown;
       if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
         return returned as PromiseLike<RefreshOutcome>;
-      report(MISSING_MIDDLEWARE, console.error);
+      report('needs auth.middleware in the store, or { refresh: auth.refresh }', console.error);
     };
 
     // Passed straight through (`false` goes on): the app's refresh endpoint, and with the default
@@ -126,19 +124,20 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
       skipEndpoints?.includes(api.endpoint) ||
       isRefreshRequest?.(args, api) ||
       (!prepareArgs && ownAuthorization(args));
-    if (untouched === undefined) report(UNSUPPORTED_ARGS, console.warn);
+    if (untouched === undefined)
+      report('pass prepareArgs for args other than a URL or { url, headers }', console.warn);
     if (untouched !== false) return send(args);
     // A machine that just woke may not have run its timers yet: let the scheduler look at the clock
     // first, so an expired token is withdrawn (and its refresh started) before this request reads it.
     api.dispatch(checkClock());
     const before = view();
     if (!before) {
-      report(NO_AUTH_SLICE, console.error);
+      report('needs the auth slice at state.auth', console.error);
       return send(args);
     }
 
     // One refresh per request at most: waited for before sending (a refresh is in flight, or the
-    // token is known to be expired), or after a refusal.
+    // token has expired and a refresh may start), or after a refusal.
     const waited = before[2] || (before[1] && !before[0]);
     if (waited) await refreshed();
 
