@@ -41,7 +41,7 @@ function expiryOf(
   name: string,
   access: boolean,
 ): number | null {
-  if (lifetime !== undefined) return now + lifetime * 1000;
+  if (lifetime) return now + lifetime * 1000;
   let claims: JwtPayload | undefined;
   try {
     // jwt-decode reads the second part of any number of parts: only three make a JWT.
@@ -107,9 +107,9 @@ export function readTokens(
   };
   const refreshToken = refresh === undefined ? refresh : tokenString(refresh, names[3]);
   const refreshIn = seconds(refreshLifetime, names[4]);
-  if (refreshToken !== undefined) tokens.refreshToken = refreshToken;
-  if (refreshToken !== undefined || refreshIn !== undefined) {
+  if (refreshToken) tokens.refreshToken = refreshToken;
+  // With no refresh token given, a lifetime is the current one's (and `expiryOf` returns before reading `''`).
+  if (refreshToken || refreshIn)
     tokens.refreshExpiresAt = expiryOf(refreshToken ?? '', refreshIn, now, names[3], false);
-  }
   return tokens;
 }
