@@ -1,6 +1,5 @@
 import { nanoid } from '@reduxjs/toolkit';
-import { fail } from './errors';
-import { readTokens, type TokenFields } from './token';
+import { expired, readTokens, type TokenFields } from './token';
 import type { AuthSession, SignInParams } from './types';
 
 /** The sign-in fields, as error messages name them. */
@@ -17,9 +16,12 @@ const SIGN_IN_FIELDS: TokenFields = [
  * is malformed, opaque without an expiry, or already expired.
  */
 export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): AuthSession<U> {
-  const auth = (params as Partial<SignInParams<U>> | null)?.auth;
-  if (typeof auth !== 'object' || auth === null) fail('invalid-token', 'signIn expects { auth: { token } }.');
-  const { token, type = 'Bearer', expiresIn } = auth;
+  // A missing or non-object `auth` reads as empty: its missing token is refused, naming `auth.token`.
+  const {
+    token,
+    type = 'Bearer',
+    expiresIn,
+  }: Partial<SignInParams['auth']> = Object((params as Partial<SignInParams<U>> | null)?.auth);
   const {
     refreshToken = null,
     refreshExpiresAt,
@@ -33,7 +35,7 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
   // Without a refresh token, a refresh lifetime has nothing to apply to.
   const refreshAt = refreshToken === null ? null : (refreshExpiresAt ?? null);
   // A refresh JWT without `iat` may expire within the skew tolerance: already unusable.
-  if (refreshAt !== null && refreshAt <= now) fail('token-expired', 'The token in refresh has expired.');
+  if (refreshAt !== null && refreshAt <= now) expired(SIGN_IN_FIELDS[3]);
   return {
     id: nanoid(),
     generation: 0,

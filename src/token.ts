@@ -23,6 +23,9 @@ const seconds = (value: unknown, name: string): number | undefined =>
     ? value
     : fail('invalid-token', `${name} must be a positive number of seconds.`);
 
+/** Throws `token-expired` for the token in field `name`. */
+export const expired = (name: string): never => fail('token-expired', `The token in ${name} has expired.`);
+
 /**
  * When `token` expires, in local epoch ms: `lifetime` seconds from `now` when
  * given, else from its JWT claims — the lifetime `exp − iat` anchored to the
@@ -56,7 +59,7 @@ function expiryOf(
   // `exp − iat` in seconds; NaN (every comparison false) without a numeric `iat`.
   const life = exp - (isFiniteNumber(iat) ? iat : NaN);
   if (access && life <= 0) fail('invalid-token', `${name} has "exp" at or before "iat".`);
-  if (exp * 1000 < now - CLOCK_SKEW_MS) fail('token-expired', `The token in ${name} has expired.`);
+  if (exp * 1000 < now - CLOCK_SKEW_MS) expired(name);
   return life > 0 ? now + life * 1000 : exp * 1000;
 }
 
@@ -97,7 +100,7 @@ export function readTokens(
       ? null
       : fail(
           'invalid-token',
-          `${names[0]} is not a JWT with a numeric "exp": give ${names[2]} for an opaque token.`,
+          `${names[0]} is not a JWT with a numeric "exp"; an opaque token needs ${names[2]}.`,
         ));
   const tokens: Tokens = {
     token: access,

@@ -31,7 +31,7 @@ export function parseRefreshResult<U>(
   const r = ((typeof result === 'object' && result) || {}) as Record<string, unknown>;
   if (r.isSuccess === false) return { kind: 'rejected' };
   if (r.isSuccess !== true) {
-    return { kind: 'invalid', problem: 'the result must be an object with "isSuccess" true or false.' };
+    return { kind: 'invalid', problem: 'the result must have "isSuccess": true or false.' };
   }
   const values = RESULT_FIELDS.map((field) => r[field]);
   // Without a new type the current scheme (default `'Bearer'`) is kept.
