@@ -60,7 +60,7 @@ export function isCurrent(state: AuthState, ref: SessionRef): boolean {
 }
 
 /** Whether the moment `at` (`null`: never) has come by `now`. */
-const passed = (at: number | null, now: number): boolean => (at ?? Infinity) <= now;
+const passed = (at: number | null | undefined, now: number): boolean => (at ?? Infinity) <= now;
 
 /** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
 function signedOut(state: AuthState): AuthState {
@@ -105,25 +105,10 @@ export const authSlice = /* @__PURE__ */ createSlice({
     },
     /** New tokens arrived for the given session generation: the next generation starts, nothing pending. */
     refreshSucceeded(state, { payload }: PayloadAction<RefreshSucceededPayload>) {
-      const session = state.session!;
       if (!isCurrent(state, payload)) return;
-      // Absent (undefined) fields keep what the session had; the ref names the generation replaced.
-      const {
-        sessionId: _,
-        generation,
-        refreshToken = session.refreshToken,
-        refreshExpiresAt = session.refreshExpiresAt,
-        userState = session.userState,
-        ...tokens
-      } = payload;
-      return startedWith(state, {
-        ...session,
-        ...tokens,
-        generation: generation + 1,
-        refreshToken,
-        refreshExpiresAt,
-        userState,
-      });
+      // What the payload leaves out (refresh token, its expiry, user state) keeps what the session had.
+      const { sessionId: _, ...news } = payload;
+      return startedWith(state, { ...state.session!, ...news, generation: news.generation + 1 });
     },
     /** A refresh failed. `'rejected'` ends the session; anything else schedules a retry. */
     refreshFailed(state, { payload }: PayloadAction<RefreshFailedPayload>) {
@@ -164,7 +149,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
       const { session, now } = action.payload;
       const read = { ...state, storageRead: true };
-      const expired = passed(session?.expiresAt ?? null, now);
+      const expired = passed(session?.expiresAt, now);
       // A session whose refresh token expired, or whose access token expired with nothing to renew it, is over.
       return state.session !== null ||
         session === null ||
