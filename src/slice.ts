@@ -56,7 +56,7 @@ const initialState: AuthState = {
 /** Whether `state` still holds the session generation `ref` names. */
 export function isCurrent(state: AuthState, ref: SessionRef): boolean {
   const { session } = state;
-  return session !== null && session.id === ref.sessionId && session.generation === ref.generation;
+  return session?.id === ref.sessionId && session.generation === ref.generation;
 }
 
 /** Whether the moment `at` (`null`: never) has come by `now`. */

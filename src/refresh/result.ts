@@ -1,4 +1,4 @@
-import { AuthError } from '../errors';
+import { AuthError, fail } from '../errors';
 import type { RefreshSucceededPayload, SessionRef } from '../slice';
 import { readTokens, type TokenFields } from '../token';
 import type { AuthSession } from '../types';
@@ -30,13 +30,11 @@ export function parseRefreshResult<U>(
 ): ParsedResult<U> {
   const r = ((typeof result === 'object' && result) || {}) as Record<string, unknown>;
   if (r.isSuccess === false) return { kind: 'rejected' };
-  if (r.isSuccess !== true) {
-    return { kind: 'invalid', problem: 'the result must have "isSuccess": true or false.' };
-  }
-  const values = RESULT_FIELDS.map((field) => r[field]);
-  // Without a new type the current scheme (default `'Bearer'`) is kept.
-  values[1] ??= session.tokenType;
   try {
+    if (r.isSuccess !== true) fail('invalid-option', 'the result must have "isSuccess": true or false.');
+    const values = RESULT_FIELDS.map((field) => r[field]);
+    // Without a new type the current scheme (default `'Bearer'`) is kept.
+    values[1] ??= session.tokenType;
     const payload: RefreshSucceededPayload<U> = {
       ...ref,
       ...readTokens(values, RESULT_FIELDS, options.now, options.intervalConfigured),
