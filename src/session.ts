@@ -1,5 +1,5 @@
 import { nanoid } from '@reduxjs/toolkit';
-import { expired, readTokens, type TokenFields } from './token';
+import { expired, passed, readTokens, type TokenFields } from './token';
 import type { AuthSession, SignInParams } from './types';
 
 /** The sign-in fields, as error messages name them. */
@@ -16,18 +16,15 @@ const SIGN_IN_FIELDS: TokenFields = [
  * is malformed, opaque without an expiry, or already expired.
  */
 export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): AuthSession<U> {
-  // A missing or non-object `auth` reads as empty: its missing token is refused, naming `auth.token`.
-  const {
-    token,
-    type = 'Bearer',
-    expiresIn,
-  }: Partial<SignInParams['auth']> = Object((params as Partial<SignInParams<U>> | null)?.auth);
+  // Missing or non-object params or `auth` read as empty: the missing token is refused, naming `auth.token`.
+  const { auth, refresh, refreshExpiresIn, userState = null }: Partial<SignInParams<U>> = Object(params);
+  const { token, type = 'Bearer', expiresIn }: Partial<SignInParams['auth']> = Object(auth);
   const {
     refreshToken = null,
     refreshExpiresAt,
     ...tokens
   } = readTokens(
-    [token, type, expiresIn, params.refresh ?? undefined, params.refreshExpiresIn],
+    [token, type, expiresIn, refresh ?? undefined, refreshExpiresIn],
     SIGN_IN_FIELDS,
     now,
     false,
@@ -35,7 +32,7 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
   // Without a refresh token, a refresh lifetime has nothing to apply to.
   const refreshAt = refreshToken === null ? null : (refreshExpiresAt ?? null);
   // A refresh JWT without `iat` may expire within the skew tolerance: already unusable.
-  if (refreshAt !== null && refreshAt <= now) expired(SIGN_IN_FIELDS[3]);
+  if (passed(refreshAt, now)) expired(SIGN_IN_FIELDS[3]);
   return {
     id: nanoid(),
     generation: 0,
@@ -43,6 +40,6 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
     startedAt: now,
     refreshToken,
     refreshExpiresAt: refreshAt,
-    userState: params.userState ?? null,
+    userState,
   };
 }

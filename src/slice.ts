@@ -1,5 +1,6 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { sessionFromSignIn } from './session';
+import { passed } from './token';
 import type { AuthSession, AuthState, RefreshFailureReason, SignInParams, SignOutReason } from './types';
 
 /** Names the session and token generation an asynchronous step was started for. */
@@ -58,9 +59,6 @@ export function isCurrent(state: AuthState, ref: SessionRef): boolean {
   const { session } = state;
   return session?.id === ref.sessionId && session.generation === ref.generation;
 }
-
-/** Whether the moment `at` (`null`: never) has come by `now`. */
-const passed = (at: number | null | undefined, now: number): boolean => (at ?? Infinity) <= now;
 
 /** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
 function signedOut(state: AuthState): AuthState {

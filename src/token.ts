@@ -7,6 +7,9 @@ const CLOCK_SKEW_MS = 300_000;
 /** A finite number (`Number.isFinite` is false for anything that is not a number). */
 export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
 
+/** Whether the moment `at` (epoch ms; `null`: never) has come by `now`. */
+export const passed = (at: number | null | undefined, now: number): boolean => (at ?? Infinity) <= now;
+
 /** A bearer value goes into an HTTP header: a non-empty string with no whitespace or control characters. */
 export const isTokenString = (value: unknown): value is string =>
   typeof value === 'string' && /^[\x21-\x7e]+$/.test(value);

@@ -1,3 +1,4 @@
+import { passed } from '../token';
 import type { AuthSession, AuthState } from '../types';
 
 /** `setTimeout` fires at once above this delay, so longer waits are taken in steps. */
@@ -64,7 +65,7 @@ export function nextWakeAt(state: AuthState, policy: SchedulePolicy): number | n
 /** What must happen at `now`, in order. An ended session needs nothing else. */
 export function dueSteps(state: AuthState, policy: SchedulePolicy, now: number): DueStep[] {
   const times = dueTimes(state, policy);
-  const steps = STEPS.filter((_, i) => (times[i] ?? Infinity) <= now);
+  const steps = STEPS.filter((_, i) => passed(times[i], now));
   return steps[0] === 'end' ? ['end'] : steps;
 }
 
