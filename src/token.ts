@@ -1,9 +1,6 @@
 import { jwtDecode, type JwtPayload } from 'jwt-decode';
 import { fail } from './errors';
 
-/** Milliseconds of clock difference tolerated before a token's `exp` counts as past. */
-const CLOCK_SKEW_MS = 300_000;
-
 /** A finite number (`Number.isFinite` is false for anything that is not a number). */
 export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
 
@@ -62,7 +59,8 @@ function expiryOf(
   // `exp − iat` in seconds; NaN (every comparison false) without a numeric `iat`.
   const life = exp - (isFiniteNumber(iat) ? iat : NaN);
   if (access && life <= 0) fail('invalid-token', `${name} has "exp" at or before "iat".`);
-  if (exp * 1000 < now - CLOCK_SKEW_MS) expired(name);
+  // 300 s of clock difference are tolerated before `exp` counts as past.
+  if (exp * 1000 < now - 300_000) expired(name);
   return life > 0 ? now + life * 1000 : exp * 1000;
 }
 
