@@ -22,11 +22,17 @@ export type AuthErrorCode = 'invalid-token' | 'token-expired' | 'invalid-option'
  */
 export class AuthError extends Error {
   /** A stable, switchable reason for the failure. */
-  readonly code: AuthErrorCode;
+  // `declare`: assigned in the constructor, so no separate field definition is emitted.
+  declare readonly code: AuthErrorCode;
 
   constructor(code: AuthErrorCode, message: string) {
     super(message);
     this.name = 'AuthError';
     this.code = code;
   }
+}
+
+/** Throws an {@link AuthError}. A call, so a validator can read `ok ? value : fail(...)`. */
+export function fail(code: AuthErrorCode, message: string): never {
+  throw new AuthError(code, message);
 }

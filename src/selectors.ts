@@ -10,15 +10,14 @@ export const selectIsAuthenticated = (state: AuthRootState): boolean => state.au
 export const selectAuthUser = <U>(state: AuthRootState<U>): U | null => state.auth.session?.userState ?? null;
 
 /** The access token, or `null` when signed out or when it has expired. */
-export const selectAuthToken = (state: AuthRootState): string | null => {
-  const { session, tokenExpired } = state.auth;
-  return session === null || tokenExpired ? null : session.token;
-};
+export const selectAuthToken = (state: AuthRootState): string | null =>
+  state.auth.tokenExpired ? null : (state.auth.session?.token ?? null);
 
 /** `"<type> <token>"` for an `Authorization` header, or `null` when there is no live token. */
 export const selectAuthHeader = (state: AuthRootState): string | null => {
   const token = selectAuthToken(state);
-  return token === null ? null : `${state.auth.session?.tokenType ?? 'Bearer'} ${token}`;
+  // A token means a session.
+  return token === null ? null : `${state.auth.session!.tokenType} ${token}`;
 };
 
 /** The refresh token, or `null`. */
@@ -37,10 +36,14 @@ export const selectRefreshStatus = (state: AuthRootState): RefreshStatus => stat
  * `RequireAuth` does. `'restoring'` covers both the wait for redux-persist to
  * read storage and the first refresh of a stored session whose access token expired.
  */
-export const selectSessionStatus = (state: AuthRootState): SessionStatus => {
-  const { session, restoring, storageRead } = state.auth;
-  // Persisted but not yet read back from storage: what is there is unknown, not signed out.
-  const persisted = (state.auth as { _persist?: unknown })._persist !== undefined;
-  if (session === null) return persisted && !storageRead ? 'restoring' : 'signed-out';
-  return restoring ? 'restoring' : 'signed-in';
-};
+export const selectSessionStatus = ({ auth }: AuthRootState): SessionStatus =>
+  (
+    auth.session === null
+      ? // Persisted but not yet read back from storage: what is there is unknown, not signed out.
+        (auth as { _persist?: unknown })._persist !== undefined && !auth.storageRead
+      : auth.restoring
+  )
+    ? 'restoring'
+    : auth.session === null
+      ? 'signed-out'
+      : 'signed-in';

@@ -1,38 +1,45 @@
 import { nanoid } from '@reduxjs/toolkit';
-import { AuthError } from './errors';
-import { assertSeconds, assertTokenString, expiryOf, refreshExpiryOf } from './token';
+import { expired, passed, readTokens, type TokenFields } from './token';
 import type { AuthSession, SignInParams } from './types';
+
+/** The sign-in fields, as error messages name them. */
+const SIGN_IN_FIELDS: TokenFields = [
+  'auth.token',
+  'auth.type',
+  'auth.expiresIn',
+  'refresh',
+  'refreshExpiresIn',
+];
 
 /**
  * Builds the session a sign-in starts, or throws `AuthError` for a token that
  * is malformed, opaque without an expiry, or already expired.
  */
 export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): AuthSession<U> {
-  const auth = (params as Partial<SignInParams<U>> | null)?.auth;
-  if (typeof auth !== 'object' || auth === null) {
-    throw new AuthError('invalid-token', 'signIn expects { auth: { token } }.');
-  }
-  const { token, type = 'Bearer', expiresIn } = auth;
-  const expiresAt = expiryOf(token, expiresIn, now);
-  assertTokenString(type, 'token type');
-  const refreshToken = params.refresh ?? null;
-  if (refreshToken !== null) assertTokenString(refreshToken, 'refresh token');
-  assertSeconds(params.refreshExpiresIn, 'refreshExpiresIn', 'invalid-token');
-  const refreshExpiresAt =
-    refreshToken === null ? null : refreshExpiryOf(refreshToken, params.refreshExpiresIn, now);
-  if (refreshExpiresAt !== null && refreshExpiresAt <= now) {
-    throw new AuthError('token-expired', 'The refresh token has already expired.');
-  }
+  // Missing or non-object params or `auth` read as empty: the missing token is refused, naming `auth.token`.
+  const { auth, refresh, refreshExpiresIn, userState = null }: Partial<SignInParams<U>> = Object(params);
+  const { token, type = 'Bearer', expiresIn }: Partial<SignInParams['auth']> = Object(auth);
+  const {
+    refreshToken = null,
+    refreshExpiresAt,
+    ...tokens
+  } = readTokens(
+    [token, type, expiresIn, refresh ?? undefined, refreshExpiresIn],
+    SIGN_IN_FIELDS,
+    now,
+    false,
+  );
+  // Without a refresh token, a refresh lifetime has nothing to apply to.
+  const refreshAt = refreshToken === null ? null : (refreshExpiresAt ?? null);
+  // A refresh JWT without `iat` may expire within the skew tolerance: already unusable.
+  if (passed(refreshAt, now)) expired(SIGN_IN_FIELDS[3]);
   return {
     id: nanoid(),
     generation: 0,
-    token,
-    tokenType: type,
-    expiresAt,
-    receivedAt: now,
+    ...tokens,
     startedAt: now,
     refreshToken,
-    refreshExpiresAt,
-    userState: params.userState ?? null,
+    refreshExpiresAt: refreshAt,
+    userState,
   };
 }

@@ -1,5 +1,6 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { sessionFromSignIn } from './session';
+import { passed } from './token';
 import type { AuthSession, AuthState, RefreshFailureReason, SignInParams, SignOutReason } from './types';
 
 /** Names the session and token generation an asynchronous step was started for. */
@@ -55,11 +56,8 @@ const initialState: AuthState = {
 
 /** Whether `state` still holds the session generation `ref` names. */
 export function isCurrent(state: AuthState, ref: SessionRef): boolean {
-  return (
-    state.session !== null &&
-    state.session.id === ref.sessionId &&
-    state.session.generation === ref.generation
-  );
+  const { session } = state;
+  return session?.id === ref.sessionId && session.generation === ref.generation;
 }
 
 /** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
@@ -67,6 +65,7 @@ function signedOut(state: AuthState): AuthState {
   return state.storageRead ? { ...initialState, storageRead: true } : initialState;
 }
 
+/** `session` in force, with nothing pending: refresh bookkeeping idle, its token live unless told otherwise. */
 function startedWith(
   state: AuthState,
   session: AuthSession,
@@ -90,57 +89,27 @@ export const authSlice = /* @__PURE__ */ createSlice({
      * for a malformed, opaque-without-expiry or expired token.
      */
     signIn: {
-      reducer(state, action: PayloadAction<AuthSession>) {
-        return startedWith(state, action.payload);
-      },
-      prepare(params: SignInParams) {
-        return { payload: sessionFromSignIn(params, Date.now()) };
-      },
+      reducer: (state, action: PayloadAction<AuthSession>) => startedWith(state, action.payload),
+      prepare: (params: SignInParams) => ({ payload: sessionFromSignIn(params, Date.now()) }),
     },
     /** End the session; storage is cleared by the persistence layer. */
     signOut: {
       reducer: signedOut,
-      prepare(reason: SignOutReason = 'user') {
-        return { payload: { reason } };
-      },
+      prepare: (reason: SignOutReason = 'user') => ({ payload: { reason } }),
     },
     /** A refresh call for the given session has started. */
     refreshStarted(state, action: PayloadAction<SessionRef>) {
-      if (!isCurrent(state, action.payload)) return;
-      state.refresh.status = 'refreshing';
+      if (isCurrent(state, action.payload)) state.refresh.status = 'refreshing';
     },
-    /** New tokens arrived for the given session generation. */
-    refreshSucceeded(state, action: PayloadAction<RefreshSucceededPayload>) {
-      const session = state.session;
-      if (session === null || !isCurrent(state, action.payload)) return;
-      // Absent (undefined) fields keep what the session had.
-      const {
-        token,
-        tokenType,
-        expiresAt,
-        receivedAt,
-        refreshToken,
-        refreshExpiresAt = session.refreshExpiresAt,
-        userState = session.userState,
-      } = action.payload;
-      state.session = {
-        ...session,
-        generation: session.generation + 1,
-        token,
-        tokenType,
-        expiresAt,
-        receivedAt,
-        refreshToken: refreshToken ?? session.refreshToken,
-        refreshExpiresAt,
-        userState,
-      };
-      state.tokenExpired = false;
-      state.restoring = false;
-      state.refresh = idleRefresh;
+    /** New tokens arrived for the given session generation: the next generation starts, nothing pending. */
+    refreshSucceeded(state, { payload }: PayloadAction<RefreshSucceededPayload>) {
+      if (!isCurrent(state, payload)) return;
+      // What the payload leaves out (refresh token, its expiry, user state) keeps what the session had.
+      const { sessionId: _, ...news } = payload;
+      return startedWith(state, { ...state.session!, ...news, generation: news.generation + 1 });
     },
     /** A refresh failed. `'rejected'` ends the session; anything else schedules a retry. */
-    refreshFailed(state, action: PayloadAction<RefreshFailedPayload>) {
-      const { payload } = action;
+    refreshFailed(state, { payload }: PayloadAction<RefreshFailedPayload>) {
       if (!isCurrent(state, payload)) return;
       if (payload.reason === 'rejected') return signedOut(state);
       // A restore stays a restore until a token arrives: the app has nothing to send yet.
@@ -153,8 +122,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
     },
     /** The access token's expiry passed without a replacement: stop sending it. */
     tokenExpired(state, action: PayloadAction<SessionRef>) {
-      if (!isCurrent(state, action.payload)) return;
-      state.tokenExpired = true;
+      if (isCurrent(state, action.payload)) state.tokenExpired = true;
     },
     /**
      * Another tab signed in, refreshed or signed out. A newer generation of the
@@ -166,26 +134,27 @@ export const authSlice = /* @__PURE__ */ createSlice({
       const { session, ended, now } = action.payload;
       const current = state.session;
       if (session === null) {
-        if (current === null || (ended !== undefined && ended !== current.id)) return;
-        return signedOut(state);
+        return current !== null && (ended ?? current.id) === current.id ? signedOut(state) : undefined;
       }
       const newer =
         current === null ||
         (current.id === session.id
           ? session.generation > current.generation
           : session.startedAt > current.startedAt);
-      if (!newer) return;
-      return startedWith(state, session, session.expiresAt !== null && session.expiresAt <= now);
+      if (newer) return startedWith(state, session, passed(session.expiresAt, now));
     },
     /** What storage held at startup, validated. Never overrides a session started meanwhile. */
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
       const { session, now } = action.payload;
       const read = { ...state, storageRead: true };
-      if (state.session !== null || session === null) return read;
-      if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= now) return read;
-      const expired = session.expiresAt !== null && session.expiresAt <= now;
-      if (expired && session.refreshToken === null) return read;
-      return startedWith(read, session, expired, expired);
+      const expired = passed(session?.expiresAt, now);
+      // A session whose refresh token expired, or whose access token expired with nothing to renew it, is over.
+      return state.session !== null ||
+        session === null ||
+        passed(session.refreshExpiresAt, now) ||
+        (expired && session.refreshToken === null)
+        ? read
+        : startedWith(read, session, expired, expired);
     },
   },
 });

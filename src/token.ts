@@ -1,105 +1,119 @@
 import { jwtDecode, type JwtPayload } from 'jwt-decode';
-import { AuthError } from './errors';
-
-/** Seconds of clock difference tolerated before a token's `exp` counts as past. */
-const CLOCK_SKEW_MS = 300_000;
+import { fail } from './errors';
 
 /** A finite number (`Number.isFinite` is false for anything that is not a number). */
 export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
+
+/** Whether the moment `at` (epoch ms; `null`: never) has come by `now`. */
+export const passed = (at: number | null | undefined, now: number): boolean => (at ?? Infinity) <= now;
 
 /** A bearer value goes into an HTTP header: a non-empty string with no whitespace or control characters. */
 export const isTokenString = (value: unknown): value is string =>
   typeof value === 'string' && /^[\x21-\x7e]+$/.test(value);
 
-/** The claims of a JWT with a numeric `exp`, or `null` (opaque, undecodable, or no `exp`). */
-function claimsOf(token: string): { exp: number; iat?: unknown } | null {
-  if (token.split('.').length !== 3) return null;
-  try {
-    const claims = jwtDecode<JwtPayload>(token);
-    return isFiniteNumber(claims.exp) ? { exp: claims.exp, iat: claims.iat } : null;
-  } catch {
-    return null;
-  }
-}
+/** `value` when it is a usable bearer string, else throws `invalid-token` naming the field. */
+const tokenString = (value: unknown, name: string): string =>
+  isTokenString(value)
+    ? value
+    : fail('invalid-token', `${name} must be a non-empty printable ASCII string without spaces.`);
+
+/** `value` when it is undefined or a positive, finite number of seconds, else throws naming the field. */
+const seconds = (value: unknown, name: string): number | undefined =>
+  value === undefined || (isFiniteNumber(value) && value > 0)
+    ? value
+    : fail('invalid-token', `${name} must be a positive number of seconds.`);
+
+/** Throws `token-expired` for the token in field `name`. */
+export const expired = (name: string): never => fail('token-expired', `The token in ${name} has expired.`);
 
 /**
- * Local expiry from the claims: the lifetime `exp − iat` anchored to the local
- * arrival time, so a client clock that is off does not shorten or stretch it;
- * else `exp`. Throws when `exp` is already past beyond the clock-skew tolerance.
- */
-function claimExpiry(claims: { exp: number; iat?: unknown }, now: number, label: string): number {
-  const { exp, iat } = claims;
-  if (exp * 1000 < now - CLOCK_SKEW_MS)
-    throw new AuthError('token-expired', `The ${label} has already expired.`);
-  return isFiniteNumber(iat) && exp > iat ? now + (exp - iat) * 1000 : exp * 1000;
-}
-
-/** Throws when `value` is not a usable bearer string. */
-export function assertTokenString(value: unknown, label: string): asserts value is string {
-  if (!isTokenString(value)) {
-    throw new AuthError(
-      'invalid-token',
-      `The ${label} must be a non-empty string with no whitespace or control characters.`,
-    );
-  }
-}
-
-/** Throws unless `value` is a positive, finite number of seconds (or undefined). */
-export function assertSeconds(
-  value: unknown,
-  label: string,
-  code: 'invalid-token' | 'invalid-option' = 'invalid-option',
-): asserts value is number | undefined {
-  if (value !== undefined && !(isFiniteNumber(value) && value > 0)) {
-    throw new AuthError(code, `${label} must be a positive number of seconds.`);
-  }
-}
-
-/**
- * When an access token expires, in local epoch ms, or `null` when unknown and
- * `allowUnknown`. `expiresIn` (seconds) overrides the JWT's `exp`.
+ * When `token` expires, in local epoch ms: `lifetime` seconds from `now` when
+ * given, else from its JWT claims — the lifetime `exp − iat` anchored to the
+ * local arrival time `now`, so a client clock that is off does not shorten or
+ * stretch it, else `exp` — else (opaque, undecodable, no numeric `exp`) `null`.
+ * Throws when `exp` is already past beyond the clock-skew tolerance, and for an
+ * access token (`access`) whose `exp` is at or before its `iat`.
  *
  * Decoding is not verifying: the server checks signatures. The result only
  * schedules refreshes.
  */
-export function expiryOf(
-  token: unknown,
-  expiresIn: unknown,
+function expiryOf(
+  token: string,
+  lifetime: number | undefined,
   now: number,
-  label = 'access token',
-  allowUnknown = false,
+  name: string,
+  access: boolean,
 ): number | null {
-  assertTokenString(token, label);
-  if (expiresIn !== undefined) {
-    assertSeconds(expiresIn, `The expiry given for the ${label}`, 'invalid-token');
-    return now + expiresIn * 1000;
+  if (lifetime) return now + lifetime * 1000;
+  let claims: JwtPayload | undefined;
+  try {
+    // jwt-decode reads the second part of any number of parts: only three make a JWT.
+    if (token.split('.').length === 3) claims = jwtDecode<JwtPayload>(token);
+  } catch {
+    // Undecodable: an opaque token.
   }
-  const claims = claimsOf(token);
-  if (claims === null) {
-    if (allowUnknown) return null;
-    throw new AuthError(
-      'invalid-token',
-      `The ${label} is not a JWT with a numeric "exp"; pass an explicit expiry for opaque tokens.`,
-    );
-  }
-  if (isFiniteNumber(claims.iat) && claims.exp <= claims.iat) {
-    throw new AuthError('invalid-token', `The ${label} has "exp" at or before "iat".`);
-  }
-  return claimExpiry(claims, now, label);
+  // The payload may be any JSON (`null`, a number): read it optionally.
+  const exp = claims?.exp;
+  const iat = claims?.iat;
+  if (!isFiniteNumber(exp)) return null;
+  // `exp − iat` in seconds; NaN (every comparison false) without a numeric `iat`.
+  const life = exp - (isFiniteNumber(iat) ? iat : NaN);
+  if (access && life <= 0) fail('invalid-token', `${name} has "exp" at or before "iat".`);
+  // 300 s of clock difference are tolerated before `exp` counts as past.
+  if (exp * 1000 < now - 300_000) expired(name);
+  return life > 0 ? now + life * 1000 : exp * 1000;
 }
 
+/** Validated tokens of a sign-in or a refresh result; expiries in local epoch ms. */
+export interface Tokens {
+  token: string;
+  tokenType: string;
+  expiresAt: number | null;
+  receivedAt: number;
+  /** Only when a refresh token was given. */
+  refreshToken?: string;
+  /** Only when a refresh token or its lifetime was given (`null`: unknown). */
+  refreshExpiresAt?: number | null;
+}
+
+/** Five fields, in the order of {@link readTokens}' values. */
+export type TokenFields = readonly [string, string, string, string, string];
+
 /**
- * Expiry of a refresh token: from `expiresIn` when given, else from its `exp`
- * when it happens to be a JWT, else unknown (`null`). Throws only for a JWT whose
- * `exp` is already past; opaque tokens are accepted as they are.
+ * Validates the tokens of a sign-in or a refresh result, given as `values` in
+ * this order, which `names` names for messages: access token, its type, its
+ * lifetime (seconds), refresh token (`undefined`: none given), its lifetime.
+ * Throws `AuthError` naming the field, never holding a token. A non-JWT
+ * (opaque) access token needs a lifetime, or `opaqueOk`; a refresh token may
+ * always be opaque. The refresh lifetime applies to the refresh token given,
+ * else to the current one.
  */
-export function refreshExpiryOf(
-  token: string,
-  expiresIn: number | undefined,
+export function readTokens(
+  [token, type, lifetime, refresh, refreshLifetime]: readonly unknown[],
+  names: TokenFields,
   now: number,
-  label = 'refresh token',
-): number | null {
-  if (expiresIn !== undefined) return now + expiresIn * 1000;
-  const claims = claimsOf(token);
-  return claims && claimExpiry(claims, now, label);
+  opaqueOk: boolean,
+): Tokens {
+  const access = tokenString(token, names[0]);
+  const expiresAt =
+    expiryOf(access, seconds(lifetime, names[2]), now, names[0], true) ??
+    (opaqueOk
+      ? null
+      : fail(
+          'invalid-token',
+          `${names[0]} is not a JWT with a numeric "exp"; an opaque token needs ${names[2]}.`,
+        ));
+  const tokens: Tokens = {
+    token: access,
+    tokenType: tokenString(type, names[1]),
+    expiresAt,
+    receivedAt: now,
+  };
+  const refreshToken = refresh === undefined ? refresh : tokenString(refresh, names[3]);
+  const refreshIn = seconds(refreshLifetime, names[4]);
+  if (refreshToken) tokens.refreshToken = refreshToken;
+  // With no refresh token given, a lifetime is the current one's (and `expiryOf` returns before reading `''`).
+  if (refreshToken || refreshIn)
+    tokens.refreshExpiresAt = expiryOf(refreshToken ?? '', refreshIn, now, names[3], false);
+  return tokens;
 }

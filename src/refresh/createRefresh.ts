@@ -1,4 +1,4 @@
-import { AuthError } from '../errors';
+import { fail } from '../errors';
 import { isFiniteNumber } from '../token';
 import { MAX_TIMER_DELAY } from './schedule';
 import type { RefreshOptions } from './types';
@@ -13,7 +13,7 @@ const SECONDS_OPTIONS = ['interval', 'margin', 'timeout', 'retryDelay', 'maxRetr
  */
 export function createRefresh<U = unknown>(options: RefreshOptions<U>): RefreshOptions<U> {
   if (typeof (options as Partial<RefreshOptions<U>> | null)?.refreshApiCallback !== 'function') {
-    throw new AuthError('invalid-option', 'createRefresh: "refreshApiCallback" must be a function.');
+    fail('invalid-option', 'createRefresh: "refreshApiCallback" must be a function.');
   }
   SECONDS_OPTIONS.forEach((name, i) => {
     const value = options[name];
@@ -21,13 +21,14 @@ export function createRefresh<U = unknown>(options: RefreshOptions<U>): RefreshO
       value !== undefined &&
       !(
         isFiniteNumber(value) &&
-        (i === 1 ? value >= 0 : value > 0) &&
+        (value > 0 || (i === 1 && value === 0)) &&
         (i < 2 || value * 1000 <= MAX_TIMER_DELAY)
       )
     ) {
-      throw new AuthError(
+      // 2147483 s: MAX_TIMER_DELAY in whole seconds.
+      fail(
         'invalid-option',
-        `createRefresh: "${name}" must be ${i === 1 ? '>= 0' : '> 0'} seconds${i < 2 ? '' : `, at most ${Math.floor(MAX_TIMER_DELAY / 1000)}`}.`,
+        `createRefresh: "${name}" must be ${i === 1 ? '>= 0' : '> 0'} seconds${i < 2 ? '' : ', at most 2147483'}.`,
       );
     }
   });

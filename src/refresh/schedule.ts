@@ -1,3 +1,4 @@
+import { passed } from '../token';
 import type { AuthSession, AuthState } from '../types';
 
 /** `setTimeout` fires at once above this delay, so longer waits are taken in steps. */
@@ -14,63 +15,58 @@ export interface SchedulePolicy {
 /** One thing the scheduler must do now. */
 export type DueStep = 'end' | 'expire' | 'refresh';
 
-function refreshable(session: AuthSession, policy: SchedulePolicy): boolean {
-  return policy.canRefresh && session.refreshToken !== null;
-}
+/** `null` for a moment that never comes. */
+const finite = (at: number): number | null => (at < Infinity ? at : null);
 
 /**
  * When the session's access token should be refreshed: the earlier of
  * `interval` after it arrived and `expiry − margin`, with the margin capped at
  * half the token's lifetime so short tokens are never sent at the last instant.
  */
-export function refreshDueAt(session: AuthSession, policy: SchedulePolicy): number | null {
-  const byInterval = policy.intervalMs === null ? null : session.receivedAt + policy.intervalMs;
-  if (session.expiresAt === null) return byInterval;
-  const lifetime = Math.max(0, session.expiresAt - session.receivedAt);
-  const byExpiry = session.expiresAt - Math.min(policy.marginMs, lifetime / 2);
-  return byInterval === null ? byExpiry : Math.min(byInterval, byExpiry);
+export function refreshDueAt({ expiresAt, receivedAt }: AuthSession, policy: SchedulePolicy): number | null {
+  return finite(
+    Math.min(
+      receivedAt + (policy.intervalMs ?? Infinity),
+      expiresAt === null
+        ? Infinity
+        : expiresAt - Math.min(policy.marginMs, Math.max(0, expiresAt - receivedAt) / 2),
+    ),
+  );
 }
 
-/** When the session ends by itself: refresh-token expiry, or access-token expiry if it cannot be refreshed. */
-function endsAt(session: AuthSession, policy: SchedulePolicy): number | null {
-  return refreshable(session, policy) ? session.refreshExpiresAt : session.expiresAt;
-}
+/** What can become due, in the order {@link dueTimes} times them and {@link dueSteps} runs them. */
+const STEPS: readonly DueStep[] = ['end', 'expire', 'refresh'];
 
-function nextRefreshAt(state: AuthState, session: AuthSession, policy: SchedulePolicy): number | null {
-  if (!refreshable(session, policy)) return null;
-  switch (state.refresh.status) {
-    case 'refreshing':
-      return null;
-    case 'retrying':
-      return state.refresh.retryAt;
-    case 'idle':
-      return refreshDueAt(session, policy);
-  }
+/**
+ * When each step is due (`null`: never): the session ends by itself when its
+ * refresh token expires, or its access token if it cannot be refreshed; the
+ * access token expires (unless already withdrawn); the next refresh (none while
+ * one is in flight; a retry when the last one failed transiently).
+ */
+function dueTimes({ session, refresh, tokenExpired }: AuthState, policy: SchedulePolicy): (number | null)[] {
+  if (session === null) return [];
+  const refreshable = policy.canRefresh && session.refreshToken !== null;
+  return [
+    refreshable ? session.refreshExpiresAt : session.expiresAt,
+    tokenExpired ? null : session.expiresAt,
+    !refreshable || refresh.status === 'refreshing'
+      ? null
+      : refresh.status === 'retrying'
+        ? refresh.retryAt
+        : refreshDueAt(session, policy),
+  ];
 }
 
 /** The earliest moment anything is due for this state, or `null` when nothing ever is. */
 export function nextWakeAt(state: AuthState, policy: SchedulePolicy): number | null {
-  const { session } = state;
-  if (session === null) return null;
-  const times = [
-    endsAt(session, policy),
-    state.tokenExpired ? null : session.expiresAt,
-    nextRefreshAt(state, session, policy),
-  ].filter((t): t is number => t !== null);
-  return times.length === 0 ? null : Math.min(...times);
+  return finite(Math.min(...dueTimes(state, policy).map((t) => t ?? Infinity)));
 }
 
 /** What must happen at `now`, in order. An ended session needs nothing else. */
 export function dueSteps(state: AuthState, policy: SchedulePolicy, now: number): DueStep[] {
-  const { session } = state;
-  if (session === null) return [];
-  const end = endsAt(session, policy);
-  if (end !== null && end <= now) return ['end'];
-  const steps: DueStep[] = [];
-  if (!state.tokenExpired && session.expiresAt !== null && session.expiresAt <= now) steps.push('expire');
-  const refreshAt = nextRefreshAt(state, session, policy);
-  if (refreshAt !== null && refreshAt <= now) steps.push('refresh');
-  return steps;
+  const times = dueTimes(state, policy);
+  const steps = STEPS.filter((_, i) => passed(times[i], now));
+  return steps[0] === 'end' ? ['end'] : steps;
 }
 
 /**

@@ -19,14 +19,12 @@ export const browserWakeSource: WakeSource = (onWake) => {
   };
   const onOnline = (): void => onWake('online');
   const onFocus = (): void => onWake('focus');
-  document.addEventListener('visibilitychange', onVisibility);
-  window.addEventListener('online', onOnline);
-  window.addEventListener('focus', onFocus);
-  window.addEventListener('pageshow', onFocus);
-  return () => {
-    document.removeEventListener('visibilitychange', onVisibility);
-    window.removeEventListener('online', onOnline);
-    window.removeEventListener('focus', onFocus);
-    window.removeEventListener('pageshow', onFocus);
+  const each = (method: 'addEventListener' | 'removeEventListener'): void => {
+    document[method]('visibilitychange', onVisibility);
+    window[method]('online', onOnline);
+    window[method]('focus', onFocus);
+    window[method]('pageshow', onFocus);
   };
+  each('addEventListener');
+  return () => each('removeEventListener');
 };
