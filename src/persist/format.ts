@@ -1,18 +1,16 @@
 import type { AuthSession } from '../types';
-import { parseStoredSession } from './validate';
+import { isRecord, parseStoredSession } from './validate';
 
 // redux-persist writes one JSON object whose values are themselves JSON:
 // `{ "session": "<json>", "_persist": "<json>" }`. Only the session is ours.
 
 /** The raw (unvalidated) session inside a stored value, or `null` when there is none or it is unreadable. */
 export function rawStoredSession(value: string | null): Record<string, unknown> | null {
-  if (value === null) return null;
   try {
-    const outer = JSON.parse(value) as { session?: unknown };
-    const inner: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
-    return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? (inner as Record<string, unknown>)
-      : null;
+    // No value parses as '', which is not JSON: it reads as no session.
+    const session: unknown = JSON.parse(value ?? '').session;
+    const inner: unknown = typeof session === 'string' && JSON.parse(session);
+    return isRecord(inner) ? inner : null;
   } catch {
     return null;
   }
@@ -27,6 +25,6 @@ export function decodeStoredSession(value: string | null): AuthSession | null {
 export function encodeStoredSession(session: AuthSession): string {
   return JSON.stringify({
     session: JSON.stringify(session),
-    _persist: JSON.stringify({ version: -1, rehydrated: true }),
+    _persist: '{"version":-1,"rehydrated":true}',
   });
 }
