@@ -14,7 +14,7 @@ import type { PersistPartial } from 'redux-persist/es/persistReducer';
 import { authReducer } from '../slice';
 import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
-import { decodeStoredSession, rawStoredSession } from './format';
+import { decodeStoredSession } from './format';
 import { createLocalStorage, type AuthStorage } from './storage';
 
 // Everything this library takes from redux-persist is imported here, once: a bundle then
@@ -88,15 +88,17 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
     getItem: (key) => engine.getItem(key),
     setItem: (key, value) =>
       serial(async () => {
-        const next = rawStoredSession(value);
+        // Signed out (or a session that could not be read back): no token stays behind.
+        const next = decodeStoredSession(value);
         if (next === null) return engine.removeItem(key);
-        const current = rawStoredSession(await engine.getItem(key));
         // Not newer than what is stored: an older generation of the same session, or an earlier sign-in.
-        // (Nothing stored, or something unreadable, compares as NaN: never newer.)
+        // What is stored is validated first: unreadable storage never holds a write back.
+        const current = decodeStoredSession(await engine.getItem(key));
         const stale =
-          current?.id === next.id
-            ? Number(current?.generation) >= Number(next.generation)
-            : Number(current?.startedAt) > Number(next.startedAt);
+          current !== null &&
+          (current.id === next.id
+            ? current.generation >= next.generation
+            : current.startedAt > next.startedAt);
         if (!stale) await engine.setItem(key, value);
       }),
     removeItem: (key) => serial(() => engine.removeItem(key)),

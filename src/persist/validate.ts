@@ -1,9 +1,6 @@
 import { isFiniteNumber, isTokenString as isToken } from '../token';
 import type { AuthSession } from '../types';
 
-/** A plain object (not `null`, not an array) whose fields can be read. */
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTime = (v: unknown): boolean => isFiniteNumber(v) && v >= 0;
 const isTimeOrNull = (v: unknown): boolean => v === null || isTime(v);
 
@@ -32,14 +29,19 @@ const FIELDS: Record<keyof AuthSession, (v: unknown) => boolean> = {
  * from it is trusted until it passes here. Expiry is judged later, with a time.
  */
 export function parseStoredSession<U>(value: unknown): AuthSession<U> | null {
-  if (!isRecord(value)) return null;
+  // Only an object can hold the fields; whatever it is, only the checked fields are copied out.
+  if (typeof value !== 'object' || value === null) return null;
+  const stored = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
   let key: keyof AuthSession;
   for (key in FIELDS) {
-    if (!(key in value && FIELDS[key](value[key]))) return null;
-    copy[key] = value[key];
+    if (!(key in stored && FIELDS[key](stored[key]))) return null;
+    copy[key] = stored[key];
   }
   copy.userState ??= null;
-  const session = copy as unknown as AuthSession<U>;
-  return session.expiresAt === null || session.expiresAt > session.receivedAt ? session : null;
+  // Both checked above: a number (or null) and a number.
+  const expiresAt = copy.expiresAt as number | null;
+  return expiresAt === null || expiresAt > (copy.receivedAt as number)
+    ? (copy as unknown as AuthSession<U>)
+    : null;
 }
