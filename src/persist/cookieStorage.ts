@@ -43,7 +43,6 @@ const MAX_COOKIE_BYTES = 4000;
  * written in chunks, so the `key` cookie never holds a value that looks like a header.
  */
 const HEADER_PREFIX = 'chunks:';
-const HEADER = /^chunks:([1-9]\d*)$/;
 const CHUNK_INDEX = /^(0|[1-9]\d*)$/;
 
 // What js-cookie writes is percent-encoded ASCII, so its length in characters is its length in bytes.
@@ -67,14 +66,14 @@ const room = (name: string): number =>
 function split(key: string, value: string): string[] {
   const chunks: string[] = [];
   let chunk = '';
-  let left = room(`${key}.0`);
+  let left = 0;
   for (const ch of value) {
     const bytes = encodedBytes(ch);
-    if (bytes > left && chunk !== '') {
+    if (chunk && bytes > left) {
       chunks.push(chunk);
       chunk = '';
-      left = room(`${key}.${chunks.length}`);
     }
+    if (!chunk) left = room(`${key}.${chunks.length}`);
     chunk += ch;
     left -= bytes;
   }
@@ -101,16 +100,13 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
   const server = (): boolean => typeof document === 'undefined';
 
   // Every cookie of a value gets the same attributes; removal needs no expiry.
-  const attributes = (value?: string) => {
-    const at = value === undefined ? null : expiresAt?.(value);
-    return {
-      path,
-      sameSite,
-      domain,
-      secure: secure ?? (sameSite === 'None' || globalThis.location?.protocol === 'https:'),
-      expires: isFiniteNumber(at) ? new Date(at) : undefined,
-    };
-  };
+  const attributes = (at?: number | null) => ({
+    path,
+    sameSite,
+    domain,
+    secure: secure ?? (sameSite === 'None' || globalThis.location?.protocol === 'https:'),
+    expires: isFiniteNumber(at) ? new Date(at) : undefined,
+  });
 
   // Scans the jar rather than trusting the old header, so chunks orphaned by a lost or
   // corrupt header are cleaned up too.
@@ -130,8 +126,9 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
       const jar = Cookies.get();
       const head = jar[key];
       if (!head?.startsWith(HEADER_PREFIX)) return head ?? null;
-      const count = HEADER.exec(head)?.[1];
-      if (count === undefined) return null;
+      // `chunks:N`, N written plainly; anything else (or 0) reads as no value.
+      const count = head.slice(HEADER_PREFIX.length);
+      if (!CHUNK_INDEX.test(count)) return null;
       let value = '';
       for (let i = 0; i < +count; i++) {
         const part = jar[`${key}.${i}`];
@@ -139,7 +136,8 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
         if (part === undefined) return null;
         value += part;
       }
-      return value;
+      // No chunk is ever empty: an empty result is a `chunks:0` header.
+      return value || null;
     },
 
     async setItem(key, value) {
@@ -153,7 +151,7 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
           `cookie "${key}": ${bytes} bytes need ${chunks.length} cookies, over the limit of ${maxChunks}`,
         );
       }
-      const attrs = attributes(value);
+      const attrs = attributes(expiresAt?.(value));
       // Chunks before the header, so the header never points at chunks not yet written.
       chunks.forEach((chunk, i) => Cookies.set(`${key}.${i}`, chunk, attrs));
       Cookies.set(key, single ? value : HEADER_PREFIX + chunks.length, attrs);
