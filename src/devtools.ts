@@ -4,14 +4,8 @@ import type { Action, DevToolsEnhancerOptions } from '@reduxjs/toolkit';
 export const REDACTED = '[redacted]';
 
 // Keys that hold tokens in our state, actions and callback shapes: redacted whatever their value looks like.
-const SECRET_KEYS = new Set([
-  'token',
-  'refreshToken',
-  'authToken',
-  'newAuthToken',
-  'newRefreshToken',
-  'refresh',
-]);
+// Exactly: token, refresh, refreshToken, authToken, newAuthToken, newRefreshToken.
+const SECRET_KEY = /^(token|refresh(Token)?|authToken|new(Auth|Refresh)Token)$/;
 // A JWT's header is base64url JSON, so it always starts with `eyJ`: find one anywhere in a string
 // ("Bearer eyJ…", an error message) without mistaking "api.example.com" for a token.
 const JWT_ANYWHERE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
@@ -22,7 +16,7 @@ const JWT_ANYWHERE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
  */
 function redact(value: unknown, key: string, depth: number): unknown {
   if (typeof value === 'string')
-    return SECRET_KEYS.has(key) ? REDACTED : value.replace(JWT_ANYWHERE, REDACTED);
+    return SECRET_KEY.test(key) ? REDACTED : value.replace(JWT_ANYWHERE, REDACTED);
   if (typeof value !== 'object' || value === null || depth > 32) return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, '', depth + 1));
   const out: Record<string, unknown> = {};
