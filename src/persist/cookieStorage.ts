@@ -83,8 +83,8 @@ function split(key: string, value: string): string[] {
 
 /**
  * A redux-persist engine that keeps each value in cookies, splitting values too large
- * for one cookie over several. Looks `document` up on every call: on a server reads
- * give `null` and writes are dropped.
+ * for one cookie over several. Looks `document` up on every call (js-cookie reads and
+ * writes nothing without one): on a server reads give `null` and writes are dropped.
  *
  * @throws AuthError `invalid-option` for `sameSite: 'None'` with `secure: false`, or a
  * `maxChunks` that is not a positive integer.
@@ -97,7 +97,6 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
   if (!Number.isSafeInteger(maxChunks) || maxChunks < 1) {
     throw new AuthError('invalid-option', '"maxChunks" must be a positive integer');
   }
-  const server = (): boolean => typeof document === 'undefined';
 
   // Every cookie of a value gets the same attributes; removal needs no expiry.
   const attributes = (at?: number | null) => ({
@@ -112,6 +111,7 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
   // corrupt header are cleaned up too.
   const removeChunks = (key: string, from: number): void => {
     const removal = attributes();
+    // (Nothing to scan on a server: js-cookie gives undefined there.)
     for (const name in Cookies.get()) {
       const index = name.slice(key.length + 1);
       if (name.startsWith(`${key}.`) && CHUNK_INDEX.test(index) && +index >= from)
@@ -121,9 +121,9 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
 
   return {
     async getItem(key) {
-      if (server()) return null;
-      // One snapshot of document.cookie, so header and chunks come from the same read.
-      const jar = Cookies.get();
+      // One snapshot of document.cookie, so header and chunks come from the same read
+      // (js-cookie gives undefined on a server).
+      const jar = Cookies.get() ?? {};
       const head = jar[key];
       if (!head?.startsWith(HEADER_PREFIX)) return head ?? null;
       // `chunks:N`, N written plainly; anything else (or 0) reads as no value.
@@ -141,7 +141,8 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
     },
 
     async setItem(key, value) {
-      if (server()) return;
+      // Dropped on a server, whatever its size.
+      if (typeof document === 'undefined') return;
       const bytes = encodedBytes(value);
       const single = !value.startsWith(HEADER_PREFIX) && bytes <= room(key);
       const chunks = single ? [] : split(key, value);
@@ -159,7 +160,6 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
     },
 
     async removeItem(key) {
-      if (server()) return;
       Cookies.remove(key, attributes());
       removeChunks(key, 0);
     },
