@@ -111,6 +111,7 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
       UnknownAction,
       Partial<S>
     >,
+    // Left undefined when not given, as configureStore itself defaults it.
     preloadedState: options.preloadedState as Partial<S>,
     middleware: (getDefaultMiddleware) => {
       // The serializable check always lets redux-persist's actions (which carry functions) through.

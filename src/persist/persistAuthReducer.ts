@@ -17,9 +17,10 @@ import { createCookieStorage, type CookieSameSite } from './cookieStorage';
 import { decodeStoredSession } from './format';
 import { createLocalStorage, type AuthStorage } from './storage';
 
-// Everything this library takes from redux-persist is imported here, once: a bundle then
-// carries one import statement for it. `createAuthStore` takes `persistStore` from here.
-export { persistStore };
+// What we take from redux-persist is imported here, once: each import statement of an
+// external package stays in the bundle. `createAuthStore` takes `persistStore` from here,
+// and the listener can take `REHYDRATE` (unused exports cost nothing).
+export { persistStore, REHYDRATE };
 
 /** redux-persist's actions, which carry functions: list them in `serializableCheck.ignoredActions`. */
 export const PERSIST_ACTIONS = [FLUSH, REHYDRATE, PAUSE, PERSIST, PURGE, REGISTER];
@@ -131,8 +132,10 @@ export function authPersistConfig(
 }
 
 /** `authReducer` persisted through `storage` (an engine from {@link createAuthStorage}). */
-export const persistAuthTo = (options: AuthPersistOptions, storage: AuthStorage) =>
-  persistReducer(authPersistConfig({ ...options, storage }), authReducer);
+export const persistAuthTo = (
+  options: AuthPersistOptions,
+  storage: AuthStorage,
+): Reducer<PersistedAuthState> => persistReducer(authPersistConfig({ ...options, storage }), authReducer);
 
 /**
  * `authReducer` wrapped by redux-persist for `authType` `'cookie'` or
