@@ -4,24 +4,19 @@ import type { Action, DevToolsEnhancerOptions } from '@reduxjs/toolkit';
 export const REDACTED = '[redacted]';
 
 // Keys that hold tokens in our state, actions and callback shapes: redacted whatever their value looks like.
-const SECRET_KEYS = new Set([
-  'token',
-  'refreshToken',
-  'authToken',
-  'newAuthToken',
-  'newRefreshToken',
-  'refresh',
-]);
+// Exactly: token, refresh, refreshToken, authToken, newAuthToken, newRefreshToken.
+const SECRET_KEY = /^(token|refresh(Token)?|authToken|new(Auth|Refresh)Token)$/;
 // A JWT's header is base64url JSON, so it always starts with `eyJ`: find one anywhere in a string
 // ("Bearer eyJ…", an error message) without mistaking "api.example.com" for a token.
 const JWT_ANYWHERE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 
-function redactString(key: string, value: string): string {
-  return SECRET_KEYS.has(key) ? REDACTED : value.replace(JWT_ANYWHERE, REDACTED);
-}
-
+/**
+ * `value` (found under `key`) with its tokens redacted, copying objects and arrays
+ * down to `depth` 32 (deeper ones, and cycles past that, are left as they are).
+ */
 function redact(value: unknown, key: string, depth: number): unknown {
-  if (typeof value === 'string') return redactString(key, value);
+  if (typeof value === 'string')
+    return SECRET_KEY.test(key) ? REDACTED : value.replace(JWT_ANYWHERE, REDACTED);
   if (typeof value !== 'object' || value === null || depth > 32) return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, '', depth + 1));
   const out: Record<string, unknown> = {};
@@ -36,8 +31,28 @@ export function redactTokens<T>(value: T): T {
 
 type Replacer = (key: string, value: unknown) => unknown;
 
-const redactingReplacer: Replacer = (key, value) =>
-  typeof value === 'string' ? redactString(key, value) : value;
+/** The identity: what runs where the app gave no sanitizer or replacer of its own. */
+const same = <T>(value: T): T => value;
+
+/**
+ * Your DevTools options with token redaction applied on top: your own
+ * sanitizers and replacer still run, and their output is redacted.
+ */
+export function withAuthRedaction(options: DevToolsEnhancerOptions = {}): DevToolsEnhancerOptions {
+  const { actionSanitizer = same, stateSanitizer = same, serialize } = options;
+  const own = typeof serialize === 'object' ? serialize : {};
+  const { replacer = (_key: string, value: unknown) => value } = own;
+  return {
+    ...options,
+    actionSanitizer: (action, id) => redactTokens(actionSanitizer(action, id)),
+    stateSanitizer: (state, index) => redactTokens(stateSanitizer(state, index)),
+    serialize: {
+      ...own,
+      // JSON.stringify walks the value itself: redact this level only (a depth past the bound).
+      replacer: (key: string, value: unknown) => redact(replacer(key, value), key, 33),
+    },
+  };
+}
 
 /**
  * Options for `configureStore({ devTools })` that keep tokens out of Redux
@@ -49,30 +64,8 @@ const redactingReplacer: Replacer = (key, value) =>
  * configureStore({ reducer, devTools: withAuthRedaction({ name: 'my app' }) });
  * ```
  */
-export const authDevToolsOptions = {
-  actionSanitizer: <A extends Action>(action: A): A => redactTokens(action),
-  stateSanitizer: <S>(state: S): S => redactTokens(state),
-  serialize: { replacer: redactingReplacer },
-} satisfies DevToolsEnhancerOptions;
-
-/**
- * Your DevTools options with token redaction applied on top: your own
- * sanitizers and replacer still run, and their output is redacted.
- */
-export function withAuthRedaction(options: DevToolsEnhancerOptions = {}): DevToolsEnhancerOptions {
-  const { actionSanitizer, stateSanitizer, serialize } = options;
-  const own = typeof serialize === 'object' ? serialize : {};
-  const ownReplacer = own.replacer;
-  return {
-    ...options,
-    actionSanitizer: <A extends Action>(action: A, id: number): A =>
-      redactTokens(actionSanitizer ? actionSanitizer(action, id) : action),
-    stateSanitizer: <S>(state: S, index: number): S =>
-      redactTokens(stateSanitizer ? stateSanitizer(state, index) : state),
-    serialize: {
-      ...own,
-      replacer: (key: string, value: unknown) =>
-        redactingReplacer(key, ownReplacer ? ownReplacer(key, value) : value),
-    },
-  };
-}
+export const authDevToolsOptions = /* @__PURE__ */ withAuthRedaction() as {
+  actionSanitizer: <A extends Action>(action: A) => A;
+  stateSanitizer: <S>(state: S) => S;
+  serialize: { replacer: Replacer };
+};

@@ -1,5 +1,4 @@
 import {
-  combineReducers,
   configureStore,
   type DevToolsEnhancerOptions,
   type Middleware,
@@ -9,15 +8,12 @@ import {
   type TSHelpersExtractDispatchExtensions,
   type StateFromReducersMapObject,
   type ThunkMiddleware,
-  Tuple,
+  type Tuple,
   type UnknownAction,
 } from '@reduxjs/toolkit';
-import { persistReducer, persistStore, type Persistor } from 'redux-persist';
+import type { Persistor } from 'redux-persist';
 import {
-  authPersistConfig,
-  authReducer,
   createAuthListener,
-  createAuthStorage,
   DEFAULT_AUTH_NAME,
   PERSIST_ACTIONS,
   withAuthRedaction,
@@ -29,6 +25,7 @@ import {
   type AuthRootState,
   type RefreshOptions,
 } from '../src/index';
+import { createAuthStorage, persistAuthTo, persistStore } from '../src/persist/persistAuthReducer';
 
 /** The root state of a store from {@link createAuthStore}: your slices and the persisted `auth`. */
 export type AuthStoreState<U = unknown, R extends ReducersMapObject = {}> = StateFromReducersMapObject<R> & {
@@ -47,13 +44,6 @@ export type AppGetDefaultMiddleware = (options?: {
   serializableCheck?: boolean | { ignoredActions?: string[]; [option: string]: unknown };
   actionCreatorCheck?: boolean | object;
 }) => ReadonlyArray<Middleware>;
-
-/** The serializable check always lets redux-persist's actions (which carry functions) through. */
-function withPersistActions(check: boolean | { ignoredActions?: string[] } | undefined) {
-  if (check === false) return false;
-  const own = typeof check === 'object' ? check : {};
-  return { ...own, ignoredActions: [...(own.ignoredActions ?? []), ...PERSIST_ACTIONS] };
-}
 
 /**
  * Options for {@link createAuthStore}: React Auth Kit's `createStore` options,
@@ -102,42 +92,46 @@ export interface CreateAuthStoreOptions<U, R extends ReducersMapObject = {}> ext
 export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
   options: CreateAuthStoreOptions<U, R> = {},
 ) {
-  const authName = options.authName ?? DEFAULT_AUTH_NAME;
+  const { refresh, middleware, devTools } = options;
   const storage = createAuthStorage(options);
   const auth: AuthListener = createAuthListener<U>({
     ...options.listener,
-    ...(options.refresh !== undefined && { refresh: options.refresh }),
-    authName,
+    ...(refresh && { refresh }),
+    authName: options.authName ?? DEFAULT_AUTH_NAME,
     storage,
   });
-  const persisted = persistReducer(authPersistConfig({ ...options, authName, storage }), authReducer);
   type S = AuthStoreState<U, R>;
-  const reducer = combineReducers({ ...options.reducer, auth: persisted }) as unknown as Reducer<
-    S,
-    UnknownAction,
-    Partial<S>
-  >;
-  const devTools =
-    options.devTools === false
-      ? false
-      : withAuthRedaction(typeof options.devTools === 'object' ? options.devTools : {});
   type Enhancers = Tuple<
     [StoreEnhancer<{ dispatch: TSHelpersExtractDispatchExtensions<AuthStoreMiddleware<S>> }>, StoreEnhancer]
   >;
   const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Enhancers, Partial<S>>({
-    reducer,
-    ...(options.preloadedState !== undefined && { preloadedState: options.preloadedState as Partial<S> }),
+    // configureStore combines a map of reducers itself.
+    reducer: { ...options.reducer, auth: persistAuthTo(options, storage) } as unknown as Reducer<
+      S,
+      UnknownAction,
+      Partial<S>
+    >,
+    // Left undefined when not given, as configureStore itself defaults it.
+    preloadedState: options.preloadedState as Partial<S>,
     middleware: (getDefaultMiddleware) => {
-      const defaults: AppGetDefaultMiddleware = (o = {}) =>
-        getDefaultMiddleware({
+      // The serializable check always lets redux-persist's actions (which carry functions) through.
+      const defaults: AppGetDefaultMiddleware = (o = {}) => {
+        const check = o.serializableCheck;
+        const own = typeof check === 'object' ? check : {};
+        return getDefaultMiddleware({
           ...o,
-          serializableCheck: withPersistActions(o.serializableCheck),
+          serializableCheck: check !== false && {
+            ...own,
+            ignoredActions: [...(own.ignoredActions ?? []), ...PERSIST_ACTIONS],
+          },
         } as Parameters<typeof getDefaultMiddleware>[0]);
-      const own = options.middleware;
-      const app = typeof own === 'function' ? own(defaults) : [...defaults(), ...(own ?? [])];
-      return new Tuple(auth.middleware, ...app) as unknown as AuthStoreMiddleware<S>;
+      };
+      const app =
+        typeof middleware === 'function' ? middleware(defaults) : [...defaults(), ...(middleware ?? [])];
+      // A plain array is all configureStore needs; the type is for `dispatch`.
+      return [auth.middleware, ...app] as unknown as AuthStoreMiddleware<S>;
     },
-    devTools,
+    devTools: devTools !== false && withAuthRedaction(devTools === true ? {} : devTools),
   });
   const persistor: Persistor = persistStore(store);
   return { store, persistor, auth };

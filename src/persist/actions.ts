@@ -1,4 +1,2 @@
-import { FLUSH, PAUSE, PERSIST, PURGE, REGISTER, REHYDRATE } from 'redux-persist';
-
-/** redux-persist's actions, which carry functions: list them in `serializableCheck.ignoredActions`. */
-export const PERSIST_ACTIONS = [FLUSH, REHYDRATE, PAUSE, PERSIST, PURGE, REGISTER];
+// Declared beside the rest of what we take from redux-persist (one import of it in a bundle).
+export { PERSIST_ACTIONS } from './persistAuthReducer';

@@ -35,8 +35,6 @@ export interface CookieStorageOptions {
   maxChunks?: number;
 }
 
-type Attributes = NonNullable<Parameters<typeof Cookies.set>[2]>;
-
 /** Browsers drop a cookie whose name + value exceed 4096 bytes; keep headroom. */
 const MAX_COOKIE_BYTES = 4000;
 /**
@@ -45,18 +43,19 @@ const MAX_COOKIE_BYTES = 4000;
  * written in chunks, so the `key` cookie never holds a value that looks like a header.
  */
 const HEADER_PREFIX = 'chunks:';
-const HEADER = /^chunks:([1-9]\d*)$/;
-const CHUNK_INDEX = /^(?:0|[1-9]\d*)$/;
+const CHUNK_INDEX = /^(0|[1-9]\d*)$/;
 
 // What js-cookie writes is percent-encoded ASCII, so its length in characters is its length in bytes.
 
-/** Bytes of `s` as js-cookie writes it (plain URI-encoding is a safe upper bound). */
-const encodedBytes = (s: string, name: string): number =>
-  (Cookies.converter.write?.(s, name) ?? encodeURIComponent(s)).length;
+/** Bytes of `s` as js-cookie writes it. */
+const encodedBytes = (s: string): number => Cookies.converter.write!(s, '').length;
 
-/** Bytes of the name as js-cookie writes it: URI-encoded, with `(` `)` escaped to `%28` `%29`. */
-const nameBytes = (name: string): number =>
-  encodeURIComponent(name).length + 2 * (name.match(/[()]/g)?.length ?? 0);
+/**
+ * Bytes left for the value in a cookie named `name`. js-cookie URI-encodes names and
+ * also escapes `(` `)` to `%28` `%29` (counted here as an upper bound).
+ */
+const room = (name: string): number =>
+  MAX_COOKIE_BYTES - encodeURIComponent(name).replace(/[()]/g, '%28').length;
 
 /**
  * Splits `value` into strings that each fit a cookie named `key.<i>` once encoded.
@@ -65,35 +64,27 @@ const nameBytes = (name: string): number =>
  * encoded size is the sum of its code points' encoded sizes.
  */
 function split(key: string, value: string): string[] {
-  const width = new Map<string, number>();
   const chunks: string[] = [];
-  let start = 0;
-  let end = 0;
-  let used = 0;
-  let budget = MAX_COOKIE_BYTES - nameBytes(`${key}.0`);
+  let chunk = '';
+  let left = 0;
   for (const ch of value) {
-    let w = width.get(ch);
-    if (w === undefined) {
-      w = encodedBytes(ch, key);
-      width.set(ch, w);
+    const bytes = encodedBytes(ch);
+    if (chunk && bytes > left) {
+      chunks.push(chunk);
+      chunk = '';
     }
-    if (used + w > budget && end > start) {
-      chunks.push(value.slice(start, end));
-      start = end;
-      used = 0;
-      budget = MAX_COOKIE_BYTES - nameBytes(`${key}.${chunks.length}`);
-    }
-    used += w;
-    end += ch.length;
+    if (!chunk) left = room(`${key}.${chunks.length}`);
+    chunk += ch;
+    left -= bytes;
   }
-  chunks.push(value.slice(start, end));
+  chunks.push(chunk);
   return chunks;
 }
 
 /**
  * A redux-persist engine that keeps each value in cookies, splitting values too large
- * for one cookie over several. Looks `document` up on every call: on a server reads
- * give `null` and writes are dropped.
+ * for one cookie over several. Looks `document` up on every call (js-cookie reads and
+ * writes nothing without one): on a server reads give `null` and writes are dropped.
  *
  * @throws AuthError `invalid-option` for `sameSite: 'None'` with `secure: false`, or a
  * `maxChunks` that is not a positive integer.
@@ -107,70 +98,68 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
     throw new AuthError('invalid-option', '"maxChunks" must be a positive integer');
   }
 
-  const attributes = (value?: string): Attributes => {
-    const at = value === undefined || expiresAt === undefined ? null : expiresAt(value);
-    return {
-      path,
-      sameSite,
-      domain,
-      secure:
-        secure ??
-        (sameSite === 'None' || (typeof location !== 'undefined' && location.protocol === 'https:')),
-      expires: isFiniteNumber(at) ? new Date(at) : undefined,
-    };
-  };
+  // Every cookie of a value gets the same attributes; removal needs no expiry.
+  const attributes = (at?: number | null) => ({
+    path,
+    sameSite,
+    domain,
+    secure: secure ?? (sameSite === 'None' || globalThis.location?.protocol === 'https:'),
+    expires: isFiniteNumber(at) ? new Date(at) : undefined,
+  });
 
   // Scans the jar rather than trusting the old header, so chunks orphaned by a lost or
   // corrupt header are cleaned up too.
   const removeChunks = (key: string, from: number): void => {
     const removal = attributes();
-    for (const name of Object.keys(Cookies.get())) {
-      if (!name.startsWith(`${key}.`)) continue;
+    // (Nothing to scan on a server: js-cookie gives undefined there.)
+    for (const name in Cookies.get()) {
       const index = name.slice(key.length + 1);
-      if (CHUNK_INDEX.test(index) && Number(index) >= from) Cookies.remove(name, removal);
+      if (name.startsWith(`${key}.`) && CHUNK_INDEX.test(index) && +index >= from)
+        Cookies.remove(name, removal);
     }
   };
 
   return {
     async getItem(key) {
-      if (typeof document === 'undefined') return null;
-      // One snapshot of document.cookie, so header and chunks come from the same read.
-      const jar = Cookies.get();
+      // One snapshot of document.cookie, so header and chunks come from the same read
+      // (js-cookie gives undefined on a server).
+      const jar = Cookies.get() ?? {};
       const head = jar[key];
-      if (head === undefined) return null;
-      if (!head.startsWith(HEADER_PREFIX)) return head;
-      const count = HEADER.exec(head)?.[1];
-      if (count === undefined) return null;
-      const parts: string[] = [];
-      for (let i = 0; i < Number(count); i++) {
+      if (!head?.startsWith(HEADER_PREFIX)) return head ?? null;
+      // `chunks:N`, N written plainly; anything else (or 0) reads as no value.
+      const count = head.slice(HEADER_PREFIX.length);
+      if (!CHUNK_INDEX.test(count)) return null;
+      let value = '';
+      for (let i = 0; i < +count; i++) {
         const part = jar[`${key}.${i}`];
         // A truncated value could still parse; null lets the caller discard it.
         if (part === undefined) return null;
-        parts.push(part);
+        value += part;
       }
-      return parts.join('');
+      // No chunk is ever empty: an empty result is a `chunks:0` header.
+      return value || null;
     },
 
     async setItem(key, value) {
+      // Dropped on a server, whatever its size.
       if (typeof document === 'undefined') return;
-      const encoded = encodedBytes(value, key);
-      const single = !value.startsWith(HEADER_PREFIX) && nameBytes(key) + encoded <= MAX_COOKIE_BYTES;
+      const bytes = encodedBytes(value);
+      const single = !value.startsWith(HEADER_PREFIX) && bytes <= room(key);
       const chunks = single ? [] : split(key, value);
       if (chunks.length > maxChunks) {
         throw new AuthError(
           'storage-too-large',
-          `cookie "${key}": ${encoded} bytes need ${chunks.length} cookies, over the limit of ${maxChunks}`,
+          `cookie "${key}": ${bytes} bytes need ${chunks.length} cookies, over the limit of ${maxChunks}`,
         );
       }
-      const attrs = attributes(value);
+      const attrs = attributes(expiresAt?.(value));
       // Chunks before the header, so the header never points at chunks not yet written.
       chunks.forEach((chunk, i) => Cookies.set(`${key}.${i}`, chunk, attrs));
-      Cookies.set(key, single ? value : `${HEADER_PREFIX}${chunks.length}`, attrs);
+      Cookies.set(key, single ? value : HEADER_PREFIX + chunks.length, attrs);
       removeChunks(key, chunks.length);
     },
 
     async removeItem(key) {
-      if (typeof document === 'undefined') return;
       Cookies.remove(key, attributes());
       removeChunks(key, 0);
     },

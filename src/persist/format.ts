@@ -4,29 +4,21 @@ import { parseStoredSession } from './validate';
 // redux-persist writes one JSON object whose values are themselves JSON:
 // `{ "session": "<json>", "_persist": "<json>" }`. Only the session is ours.
 
-/** The raw (unvalidated) session inside a stored value, or `null` when there is none or it is unreadable. */
-export function rawStoredSession(value: string | null): Record<string, unknown> | null {
-  if (value === null) return null;
+/** The validated session inside a stored value, or `null` when there is none or it is unreadable. */
+export function decodeStoredSession(value: string | null): AuthSession | null {
   try {
-    const outer = JSON.parse(value) as { session?: unknown };
-    const inner: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
-    return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? (inner as Record<string, unknown>)
-      : null;
+    // No value parses as '', which is not JSON: it reads as no session.
+    const session: unknown = JSON.parse(value ?? '').session;
+    return parseStoredSession(typeof session === 'string' && JSON.parse(session));
   } catch {
     return null;
   }
-}
-
-/** The validated session inside a stored value, or `null`. */
-export function decodeStoredSession(value: string | null): AuthSession | null {
-  return parseStoredSession(rawStoredSession(value));
 }
 
 /** A stored value exactly as redux-persist would write it for this session (default version -1). */
 export function encodeStoredSession(session: AuthSession): string {
   return JSON.stringify({
     session: JSON.stringify(session),
-    _persist: JSON.stringify({ version: -1, rehydrated: true }),
+    _persist: '{"version":-1,"rehydrated":true}',
   });
 }

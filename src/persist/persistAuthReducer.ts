@@ -1,11 +1,29 @@
 import type { Reducer } from '@reduxjs/toolkit';
-import { persistReducer, type PersistConfig } from 'redux-persist';
+import {
+  FLUSH,
+  PAUSE,
+  PERSIST,
+  PURGE,
+  REGISTER,
+  REHYDRATE,
+  persistReducer,
+  persistStore,
+  type PersistConfig,
+} from 'redux-persist';
 import type { PersistPartial } from 'redux-persist/es/persistReducer';
 import { authReducer } from '../slice';
 import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
-import { rawStoredSession } from './format';
+import { decodeStoredSession } from './format';
 import { createLocalStorage, type AuthStorage } from './storage';
+
+// What we take from redux-persist is imported here, once: each import statement of an
+// external package stays in the bundle. `createAuthStore` takes `persistStore` from here,
+// and the listener can take `REHYDRATE` (unused exports cost nothing).
+export { persistStore, REHYDRATE };
+
+/** redux-persist's actions, which carry functions: list them in `serializableCheck.ignoredActions`. */
+export const PERSIST_ACTIONS = [FLUSH, REHYDRATE, PAUSE, PERSIST, PURGE, REGISTER];
 
 /** Where and how the auth state is persisted (React Auth Kit's `createStore` options). */
 export interface AuthPersistOptions {
@@ -33,10 +51,8 @@ export const DEFAULT_AUTH_NAME = '_auth';
 
 /** A cookie lives as long as the session can: until the refresh token (or, without one, the access token) expires. */
 function cookieExpiry(value: string): number | null {
-  const session = rawStoredSession(value);
-  if (session === null) return null;
-  const at = session.refreshToken === null ? session.expiresAt : session.refreshExpiresAt;
-  return typeof at === 'number' ? at : null;
+  const session = decodeStoredSession(value);
+  return session && (session.refreshToken === null ? session.expiresAt : session.refreshExpiresAt);
 }
 
 /**
@@ -61,26 +77,29 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
         }));
   // Writes run one after another, so each sees what the previous one stored: the cross-tab
   // layer and redux-persist both write a refreshed session, and only the first may reach storage.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
+  // A failed write is its caller's to handle; the queue itself never rejects, so the next one runs.
+  let queue = Promise.resolve();
+  const serial = (task: () => Promise<void>): Promise<void> => {
+    const run = queue.then(task);
+    queue = run.catch(() => {});
     return run;
   };
   return {
-    ...(engine.lagsBetweenTabs === true && { lagsBetweenTabs: true }),
+    lagsBetweenTabs: engine.lagsBetweenTabs === true,
     getItem: (key) => engine.getItem(key),
     setItem: (key, value) =>
       serial(async () => {
-        const next = rawStoredSession(value);
+        // Signed out (or a session that could not be read back): no token stays behind.
+        const next = decodeStoredSession(value);
         if (next === null) return engine.removeItem(key);
-        const current = rawStoredSession(await engine.getItem(key));
         // Not newer than what is stored: an older generation of the same session, or an earlier sign-in.
+        // What is stored is validated first: unreadable storage never holds a write back.
+        const current = decodeStoredSession(await engine.getItem(key));
         const stale =
           current !== null &&
           (current.id === next.id
-            ? Number(current.generation) >= Number(next.generation)
-            : Number(current.startedAt) > Number(next.startedAt));
+            ? current.generation >= next.generation
+            : current.startedAt > next.startedAt);
         if (!stale) await engine.setItem(key, value);
       }),
     removeItem: (key) => serial(() => engine.removeItem(key)),
@@ -95,23 +114,28 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
 export function authPersistConfig(
   options: AuthPersistOptions & { storage: AuthStorage },
 ): PersistConfig<AuthState> {
-  const authName = options.authName ?? DEFAULT_AUTH_NAME;
-  const logger = options.logger ?? console;
+  const { authName: key = DEFAULT_AUTH_NAME, logger = console, storage } = options;
   return {
-    key: authName,
+    key,
     keyPrefix: '',
-    storage: options.storage,
+    storage,
     whitelist: ['session'],
     // Our engines answer at once; the default 5 s timeout would only start a stray timer.
     timeout: 0,
     stateReconciler: (_inbound, _original, reduced) => reduced,
     writeFailHandler: (error) => {
       // The stored copy is removed so a reload cannot reuse a spent refresh token.
-      logger.error(`[redux-auth-kit] could not persist "${authName}", removed it: ${error.message}`);
-      void options.storage.removeItem(authName).catch(() => undefined);
+      logger.error(`[redux-auth-kit] could not persist "${key}", removed it: ${error.message}`);
+      storage.removeItem(key).catch(() => {});
     },
   };
 }
+
+/** `authReducer` persisted through `storage` (an engine from {@link createAuthStorage}). */
+export const persistAuthTo = (
+  options: AuthPersistOptions,
+  storage: AuthStorage,
+): Reducer<PersistedAuthState> => persistReducer(authPersistConfig({ ...options, storage }), authReducer);
 
 /**
  * `authReducer` wrapped by redux-persist for `authType` `'cookie'` or
@@ -121,8 +145,5 @@ export function authPersistConfig(
 export function persistAuthReducer<U = unknown>(
   options: AuthPersistOptions = {},
 ): Reducer<PersistedAuthState<U>> {
-  const storage = createAuthStorage(options);
-  return persistReducer(authPersistConfig({ ...options, storage }), authReducer) as unknown as Reducer<
-    PersistedAuthState<U>
-  >;
+  return persistAuthTo(options, createAuthStorage(options)) as unknown as Reducer<PersistedAuthState<U>>;
 }

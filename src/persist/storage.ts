@@ -20,12 +20,12 @@ export interface AuthStorage {
  * writes are dropped).
  */
 export function createLocalStorage(): AuthStorage {
-  const area = (): Storage | null => {
+  const area = (): Storage | undefined => {
     try {
-      return typeof localStorage === 'undefined' ? null : localStorage;
+      return localStorage;
     } catch {
-      // Access throws when storage is disabled (privacy settings, sandboxed iframes).
-      return null;
+      // No such global on a server; access throws when storage is disabled
+      // (privacy settings, sandboxed iframes).
     }
   };
   return {

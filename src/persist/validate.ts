@@ -1,10 +1,27 @@
 import { isFiniteNumber, isTokenString as isToken } from '../token';
 import type { AuthSession } from '../types';
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isTime = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
-const isTimeOrNull = (v: unknown): v is number | null => v === null || isTime(v);
+const isTime = (v: unknown): boolean => isFiniteNumber(v) && v >= 0;
+const isTimeOrNull = (v: unknown): boolean => v === null || isTime(v);
+
+/**
+ * What each stored field must hold. The keys are exactly the session's fields
+ * (the type makes sure none is forgotten); only they are copied out, so
+ * anything else smuggled into storage is dropped.
+ */
+const FIELDS: Record<keyof AuthSession, (v: unknown) => boolean> = {
+  id: (v) => typeof v === 'string' && v !== '',
+  generation: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+  token: isToken,
+  tokenType: isToken,
+  expiresAt: isTimeOrNull,
+  receivedAt: isTime,
+  startedAt: isTime,
+  refreshToken: (v) => v === null || isToken(v),
+  refreshExpiresAt: isTimeOrNull,
+  // Anything serializable; only its presence is required.
+  userState: () => true,
+};
 
 /**
  * The stored session if it has exactly the shape we write, else `null`.
@@ -12,33 +29,19 @@ const isTimeOrNull = (v: unknown): v is number | null => v === null || isTime(v)
  * from it is trusted until it passes here. Expiry is judged later, with a time.
  */
 export function parseStoredSession<U>(value: unknown): AuthSession<U> | null {
-  if (!isObject(value)) return null;
-  const s = value;
-  const valid =
-    typeof s.id === 'string' &&
-    s.id.length > 0 &&
-    Number.isSafeInteger(s.generation) &&
-    (s.generation as number) >= 0 &&
-    isToken(s.token) &&
-    isToken(s.tokenType) &&
-    isTimeOrNull(s.expiresAt) &&
-    isTime(s.receivedAt) &&
-    isTime(s.startedAt) &&
-    (s.expiresAt === null || s.expiresAt > s.receivedAt) &&
-    (s.refreshToken === null || isToken(s.refreshToken)) &&
-    isTimeOrNull(s.refreshExpiresAt) &&
-    'userState' in s;
-  if (!valid) return null;
-  return {
-    id: s.id as string,
-    generation: s.generation as number,
-    token: s.token as string,
-    tokenType: s.tokenType as string,
-    expiresAt: s.expiresAt as number | null,
-    receivedAt: s.receivedAt as number,
-    startedAt: s.startedAt as number,
-    refreshToken: s.refreshToken as string | null,
-    refreshExpiresAt: s.refreshExpiresAt as number | null,
-    userState: (s.userState ?? null) as U | null,
-  };
+  // Only an object can hold the fields; whatever it is, only the checked fields are copied out.
+  if (typeof value !== 'object' || value === null) return null;
+  const stored = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  let key: keyof AuthSession;
+  for (key in FIELDS) {
+    if (!(key in stored && FIELDS[key](stored[key]))) return null;
+    copy[key] = stored[key];
+  }
+  copy.userState ??= null;
+  // Both checked above: a number (or null) and a number.
+  const expiresAt = copy.expiresAt as number | null;
+  return expiresAt === null || expiresAt > (copy.receivedAt as number)
+    ? (copy as unknown as AuthSession<U>)
+    : null;
 }
