@@ -1,9 +1,17 @@
+import type { UnknownAction } from '@reduxjs/toolkit';
 import Cookies from 'js-cookie';
-import type { AuthStorage } from '../persist/storage';
+import {
+  refreshFailed,
+  refreshSucceeded,
+  sessionRestored,
+  signIn,
+  signOut,
+  type SessionSyncedPayload,
+} from '../slice';
 import { decodeStoredSession, encodeStoredSession } from '../persist/format';
 import { parseStoredSession } from '../persist/validate';
-import type { SessionRef } from '../slice';
-import type { AuthSession } from '../types';
+import type { AuthStorage } from '../persist/storage';
+import type { AuthSession, AuthState } from '../types';
 
 /**
  * The part of the Web Locks API (`navigator.locks`) the refresh needs.
@@ -52,13 +60,15 @@ export interface CrossTabOptions {
 /** A cookie that names the newest `sessionId.generation` (no token); readable by every tab at once. */
 export function createCookieMarker(name: string): GenerationMarker {
   // js-cookie reads nothing and writes nothing without a `document` (on a server); its default Path is `/`.
+  const read = (): string | null => Cookies.get(name) ?? null;
   return {
-    read: () => Cookies.get(name) ?? null,
+    read,
     write: (value) => {
-      // Both the lock holder and its announcement mark the same generation: write it once.
-      if ((Cookies.get(name) ?? null) === value) return;
-      if (value === null) Cookies.remove(name);
-      else Cookies.set(name, value, { sameSite: 'Lax' });
+      // Write only a change (every tab marks the generations it announces).
+      if (read() !== value) {
+        if (value === null) Cookies.remove(name);
+        else Cookies.set(name, value, { sameSite: 'Lax' });
+      }
     },
   };
 }
@@ -73,7 +83,38 @@ export const refreshLockName = (authName: string): string => `redux-auth-kit:${a
 /** The cookie that holds the generation marker beside localStorage storage. */
 export const markerCookieName = (authName: string): string => `${authName}.gen`;
 
-const markerOf = (session: AuthSession): string => `${session.id}.${session.generation}`;
+/**
+ * Runs `task` holding the exclusive lock `name` (exclusive is the Web Locks
+ * default mode). A holder that does not let go within `waitMs` (a frozen tab)
+ * has the lock stolen from it, by one waiter.
+ */
+export async function withLock<T>(
+  locks: LockManagerLike,
+  name: string,
+  waitMs: number,
+  task: () => Promise<T>,
+): Promise<T> {
+  const waiting = new AbortController();
+  const timer = setTimeout(() => waiting.abort(), waitMs);
+  let granted = false;
+  const run = (): Promise<T> => {
+    granted = true;
+    clearTimeout(timer);
+    return task();
+  };
+  try {
+    return await locks.request(name, { signal: waiting.signal }, run);
+  } catch (error) {
+    // A lock that was ours and got stolen, or any other failure, is not a reason to steal.
+    if (granted || !waiting.signal.aborted) throw error;
+    // Only one waiter steals from a frozen holder; the rest queue behind it again.
+    return locks.request(`${name}:steal`, { ifAvailable: true }, (lock) =>
+      lock ? locks.request(name, { steal: true }, run) : withLock(locks, name, waitMs, task),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const SYNC_KIND = 'redux-auth-kit/session';
 
@@ -87,192 +128,170 @@ interface SyncMessage {
   stored: boolean;
 }
 
-/** What another tab announced, validated. */
-export interface SyncNews {
-  session: AuthSession | null;
-  ended?: string;
-}
-
-function browserLocks(): LockManagerLike | null {
-  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
-  return nav?.locks ?? null;
-}
-
-function browserChannel(name: string): ChannelLike | null {
-  if (typeof window === 'undefined' || typeof BroadcastChannel === 'undefined') return null;
-  return new BroadcastChannel(name) as unknown as ChannelLike;
-}
-
 const POLL_MS = 25;
 const POLL_LIMIT_MS = 1_000;
 
-/**
- * One tab's side of the coordination: the refresh lock, reading what every tab
- * wrote, and the channel. Created per store; `close()` releases the channel.
- */
-export function createCoordinator(authName: string, storage: AuthStorage, options: CrossTabOptions) {
-  const locks = options.locks === undefined ? browserLocks() : options.locks;
-  const channel =
-    options.channel === undefined ? browserChannel(authName) : (options.channel?.(authName) ?? null);
-  const marker = options.marker ?? null;
-  const lockName = refreshLockName(authName);
+/** Another tab's news, dispatched as `sessionSynced` (the engine stamps it). */
+export type Sync = (news: Omit<SessionSyncedPayload, 'now'>) => unknown;
 
-  async function storedSession(): Promise<AuthSession | null> {
-    try {
-      return decodeStoredSession(await storage.getItem(authName));
-    } catch {
-      return null;
-    }
-  }
+// What this tab did itself and other tabs must follow; adopted news (sessionSynced) is not re-announced.
+const announces = (action: UnknownAction): boolean =>
+  signIn.match(action) ||
+  refreshSucceeded.match(action) ||
+  signOut.match(action) ||
+  (refreshFailed.match(action) && action.payload.reason === 'rejected');
+
+/**
+ * One tab's side of the coordination between tabs sharing `storage`: the
+ * refresh lock's manager, reading what every tab wrote (with the marker wait),
+ * announcing this tab's session and adopting the others'. `null` for a tab on
+ * its own (no storage, `crossTab: false`, or neither a lock, a channel nor a marker).
+ */
+export function createTabs(
+  authName: string,
+  storage: AuthStorage | undefined,
+  crossTab: CrossTabOptions | false = {},
+  auth: () => AuthState,
+  sync: Sync,
+) {
+  if (!storage || !crossTab) return null;
+  const {
+    locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks ?? null,
+    // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next
+    // lock holder wait for it.
+    marker = storage.lagsBetweenTabs && typeof document !== 'undefined'
+      ? createCookieMarker(markerCookieName(authName))
+      : null,
+    channel: open = typeof window === 'undefined' || typeof BroadcastChannel === 'undefined'
+      ? null
+      : (name: string): ChannelLike => new BroadcastChannel(name),
+  } = crossTab;
+  const channel = open?.(authName) ?? null;
+  if (!(locks || channel || marker)) return null;
 
   // Sessions known to have reached storage: once one has, finding storage empty means it ended.
   // (Storage that never took the session, full or disabled, says nothing either way.)
   const known = new Set<string>();
+  // Sessions that ended in this tab, and since when it has been signed out: a late announcement
+  // from another tab must not revive a session that ended before this tab could see it end.
+  const ended = new Set<string>();
+  let signedOutSince = Date.now();
+  /** The session id the last auth action left (`null`: signed out); undefined before any. */
+  let last: string | null | undefined;
+  let lastEnded: string | undefined;
+  let endedAnnounced: string | undefined;
+  /** This tab's latest announcement: its storage write, the marker and the message. */
   let pendingWrite: Promise<unknown> = Promise.resolve();
+  let closed = false;
 
-  async function write(session: AuthSession | null): Promise<boolean> {
-    try {
-      if (session === null) await storage.removeItem(authName);
-      else await storage.setItem(authName, encodeStoredSession(session));
-      if (session !== null) known.add(session.id);
-      return true;
-    } catch {
-      return false;
+  // Every validated announcement from another tab.
+  channel?.addEventListener('message', ({ data }) => {
+    const message = data as Partial<SyncMessage> | null;
+    if (closed || message?.kind !== SYNC_KIND) return;
+    if (message.session === null) {
+      return void sync({ session: null, ...(typeof message.ended === 'string' && { ended: message.ended }) });
     }
-  }
-
-  const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-  async function exclusive<T>(task: () => Promise<T>, waitMs: number): Promise<T> {
-    if (locks === null) return task();
-    const waiting = new AbortController();
-    const timer = setTimeout(() => waiting.abort(), waitMs);
-    let granted = false;
-    const run = (): Promise<T> => {
-      granted = true;
-      clearTimeout(timer);
-      return task();
-    };
-    try {
-      return await locks.request(lockName, { mode: 'exclusive', signal: waiting.signal }, run);
-    } catch (error) {
-      // A lock that was ours and got stolen, or any other failure, is not a reason to steal.
-      if (granted || !waiting.signal.aborted) throw error;
-      // Only one waiter steals from a frozen holder; the rest queue behind it again.
-      return locks.request(`${lockName}:steal`, { ifAvailable: true }, (lock) =>
-        lock === null
-          ? exclusive(task, waitMs)
-          : locks.request(lockName, { mode: 'exclusive', steal: true }, run),
-      );
-    } finally {
-      clearTimeout(timer);
+    const session = parseStoredSession(message.session);
+    if (!session) return;
+    if (message.stored === true) known.add(session.id);
+    if (!ended.has(session.id) && (auth().session || session.startedAt >= signedOutSince)) {
+      sync({ session });
     }
+  });
+
+  /**
+   * Tells the other tabs the session this tab now has (after a sign-in, refresh
+   * or sign-out here). Storage is updated first, so a tab that takes the lock
+   * before the message arrives still reads the change.
+   */
+  function announce(session: AuthSession | null): void {
+    // A sign-out that changed nothing here tells the other tabs nothing.
+    if (!session && lastEnded === endedAnnounced) return;
+    const message: SyncMessage = { kind: SYNC_KIND, session, stored: false };
+    if (!session) message.ended = endedAnnounced = lastEnded!;
+    pendingWrite = (async () => {
+      try {
+        await (session
+          ? storage!.setItem(authName, encodeStoredSession(session))
+          : storage!.removeItem(authName));
+        if (session) known.add(session.id);
+        message.stored = true;
+      } catch {
+        // Storage full or disabled: the other tabs still hear of it.
+      }
+      // The marker promises the next lock holder that storage has this generation: only after it does.
+      if (message.stored || !session) marker?.write(session && `${session.id}.${session.generation}`);
+      try {
+        channel?.postMessage(message);
+      } catch {
+        // Closed by a teardown that came first: nothing left to tell.
+      }
+    })();
   }
 
   return {
-    /** Whether there is anyone to coordinate with: a lock, a channel or a marker. */
-    coordinates: locks !== null || channel !== null || marker !== null,
-    /** Whether refreshes are serialized between tabs (Web Locks are there). */
-    hasLocks: locks !== null,
+    locks,
+
+    /** This tab's latest announcement, done: storage and the marker hold what it announced. */
+    written: (): Promise<unknown> => pendingWrite,
 
     /**
-     * Runs `task` holding the refresh lock. A holder that does not let go
-     * within `waitMs` (a frozen tab) has the lock stolen from it, by one waiter.
+     * What storage says about `current` (this tab's session): a newer generation
+     * of it or a later sign-in (to adopt), `'ended'` when it was signed out
+     * elsewhere, `'lagging'` when the marker says storage has not caught up, else `null`.
      */
-    exclusive,
-
-    /**
-     * What storage says about `ref`'s session: a newer generation of it or a
-     * later sign-in (to adopt), `'ended'` when it was signed out elsewhere,
-     * `'lagging'` when the marker says storage has not caught up, else `null`.
-     */
-    async newerThan(ref: SessionRef, startedAt: number): Promise<AuthSession | null | 'lagging' | 'ended'> {
+    async newer(current: AuthSession): Promise<AuthSession | 'ended' | 'lagging' | null> {
       await pendingWrite;
       const expected = marker?.read() ?? null;
+      const dot = expected?.lastIndexOf('.') ?? -1;
       // Storage (or this tab) has caught up with the marker when it holds that session at that
       // generation or later; a marker at or behind this tab's own generation has nothing to wait for.
-      const dot = expected?.lastIndexOf('.') ?? -1;
-      const markedId = expected?.slice(0, dot);
-      const markedGeneration = Number(expected?.slice(dot + 1));
-      const reaches = (id: string, generation: number): boolean =>
-        id === markedId && generation >= markedGeneration;
+      const reaches = (session: AuthSession | null): boolean =>
+        dot < 0 ||
+        (session?.id === expected!.slice(0, dot) && session.generation >= Number(expected!.slice(dot + 1)));
       for (let waited = 0; ; waited += POLL_MS) {
-        const stored = await storedSession();
-        const caughtUp =
-          expected === null ||
-          dot < 0 ||
-          reaches(ref.sessionId, ref.generation) ||
-          (stored !== null && reaches(stored.id, stored.generation));
-        if (caughtUp) {
-          if (stored === null) return known.has(ref.sessionId) ? 'ended' : null;
+        let stored: AuthSession | null = null;
+        try {
+          stored = decodeStoredSession(await storage.getItem(authName));
+        } catch {
+          // Unreadable storage holds nothing.
+        }
+        if (reaches(current) || reaches(stored)) {
+          if (!stored) return known.has(current.id) ? 'ended' : null;
           known.add(stored.id);
           const newer =
-            stored.id === ref.sessionId ? stored.generation > ref.generation : stored.startedAt > startedAt;
+            stored.id === current.id
+              ? stored.generation > current.generation
+              : stored.startedAt > current.startedAt;
           return newer ? stored : null;
         }
         if (waited >= POLL_LIMIT_MS) return 'lagging';
-        await delay(POLL_MS);
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     },
 
     /**
-     * Puts `session` where the next lock holder looks before the lock is
-     * released: in storage now (redux-persist would write it a tick later),
-     * and in the marker every tab reads at once.
+     * Follows an auth action: records a session that ended here (and since when
+     * this tab is signed out), a session read back from storage, and announces
+     * what this tab did itself.
      */
-    async publish(session: AuthSession): Promise<void> {
-      // The marker promises the next holder that storage has this generation: only after it does.
-      if (await write(session)) marker?.write(markerOf(session));
+    seen(action: UnknownAction): void {
+      const { session } = auth();
+      const id = session?.id ?? null;
+      if (last && last !== id) ended.add((lastEnded = last));
+      if (!id && last !== null) signedOutSince = Date.now();
+      last = id;
+      // A session read from storage at startup: if storage is empty later, it ended.
+      if (session && sessionRestored.match(action)) known.add(session.id);
+      if (announces(action)) announce(session);
     },
 
-    /** Records a session read from storage at startup: finding storage empty later means it ended. */
-    noteStored(id: string): void {
-      known.add(id);
-    },
-
-    /**
-     * Tells the other tabs which session is now in force (`null`: `ended` was
-     * signed out). Storage is updated first, so a tab that takes the lock before
-     * the message arrives still reads the change.
-     */
-    announce(session: AuthSession | null, ended?: string): void {
-      pendingWrite = write(session).then((stored) => {
-        if (stored || session === null) marker?.write(session === null ? null : markerOf(session));
-        const message: SyncMessage = { kind: SYNC_KIND, session, stored };
-        if (ended !== undefined) message.ended = ended;
-        try {
-          channel?.postMessage(message);
-        } catch {
-          // Closed by a teardown that came first: nothing left to tell.
-        }
-      });
-    },
-
-    /** Calls `onNews` with every validated announcement from another tab. */
-    subscribe(onNews: (news: SyncNews) => void): () => void {
-      if (channel === null) return () => {};
-      const listener = (event: { data: unknown }): void => {
-        const data = event.data as Partial<SyncMessage> | null;
-        if (data === null || typeof data !== 'object' || data.kind !== SYNC_KIND) return;
-        if (data.session === null) {
-          return onNews(
-            typeof data.ended === 'string' ? { session: null, ended: data.ended } : { session: null },
-          );
-        }
-        const session = parseStoredSession(data.session);
-        if (session === null) return;
-        if (data.stored === true) known.add(session.id);
-        onNews({ session });
-      };
-      channel.addEventListener('message', listener);
-      return () => channel.removeEventListener('message', listener);
-    },
-
-    /** Closes the channel once a pending announcement has gone out. */
+    /** Stops listening; the channel closes once a pending announcement has gone out. */
     close(): void {
+      closed = true;
       void pendingWrite.then(() => channel?.close());
     },
   };
 }
 
-export type Coordinator = ReturnType<typeof createCoordinator>;
+export type Tabs = NonNullable<ReturnType<typeof createTabs>>;

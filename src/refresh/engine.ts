@@ -1,4 +1,5 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
+import { fail as invalid } from '../errors';
 import {
   isCurrent,
   refreshFailed,
@@ -8,329 +9,267 @@ import {
   signOut,
   tokenExpired,
   type SessionRef,
-  type SessionSyncedPayload,
 } from '../slice';
+import { isFiniteNumber, passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshFailureReason, RefreshOutcome } from '../types';
-import type { Coordinator } from './crossTab';
+import { createTabs, refreshLockName, withLock, type Sync, type Tabs } from './crossTab';
+import type { AuthListenerApi, AuthListenerOptions } from './listener';
 import { parseRefreshResult } from './result';
-import { backoffDelay, dueSteps, MAX_TIMER_DELAY, type SchedulePolicy } from './schedule';
-import type { RefreshApiCallbackParam, RefreshOptions } from './types';
-import type { WakeReason, WakeSource } from './wake';
-
-/** Everything the engine needs, resolved to milliseconds and defaults. */
-export interface EngineConfig<U> {
-  refresh: RefreshOptions<U> | undefined;
-  /** Cross-tab lock, storage re-read and channel; `null` for a tab on its own. */
-  coordinator: Coordinator | null;
-  policy: SchedulePolicy;
-  timeoutMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  wallClockCheckMs: number;
-  wake: WakeSource | false;
-  random: () => number;
-  logger: Pick<Console, 'error' | 'warn'>;
-  onRefreshError: ((error: unknown) => void) | undefined;
-}
-
-export interface StoreAccess {
-  getState: () => unknown;
-  dispatch: (action: UnknownAction) => unknown;
-}
-
-/** A moment the scheduler waits for, and the session generation it waits on behalf of. */
-export interface TrackedWake {
-  at: number;
-  ref: SessionRef;
-}
+import { backoffDelay, dueSteps, MAX_TIMER_DELAY, nextWakeAt } from './schedule';
+import type { RefreshApiCallbackParam } from './types';
+import { browserWakeSource, type WakeReason } from './wake';
 
 type AbortCause = 'timeout' | 'signed-out' | 'disposed';
 
-interface InFlight {
-  ref: SessionRef;
-  controller: AbortController;
-  promise: Promise<RefreshOutcome>;
-  cause: AbortCause | null;
-}
-
-export const selectAuthState = (state: unknown): AuthState => (state as AuthRootState).auth;
-
-export function refOf(state: AuthState): SessionRef | null {
-  return state.session === null
-    ? null
-    : { sessionId: state.session.id, generation: state.session.generation };
-}
-
-/** Whether `state` still holds the session generation `ref` names (the slice's own test). */
-export const isRef = isCurrent;
-
-/** The callback's answer if it comes within `ms`, else `null` (also for a rejection). */
-function settleWithin(answer: Promise<unknown>, ms: number): Promise<{ value: unknown } | null> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(null), ms);
-    answer.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve({ value });
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(null);
-      },
-    );
-  });
-}
+const refOf = (session: AuthSession): SessionRef => ({
+  sessionId: session.id,
+  generation: session.generation,
+});
 
 const failure = (reason: RefreshFailureReason | 'signed-out' | 'unavailable'): RefreshOutcome => ({
   ok: false,
   reason,
 });
 
-/**
- * The effectful shell around the pure decisions in `schedule.ts` and
- * `result.ts`: one refresh in flight at a time, its timeout, backoff, the
- * wake-ups and the wall-clock check. The listener tells it what to track.
- */
-export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<U>) {
-  const { coordinator, logger, policy, timeoutMs } = config;
-  // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
-  // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
-  // one's result (announced, and in storage) usually reaches the others before their turn.
-  const lead =
-    coordinator !== null && !coordinator.hasLocks
-      ? Math.floor(config.random() * Math.min(2_000, policy.marginMs / 4))
-      : 0;
-  let inflight: InFlight | null = null;
-  /** The session generation the last auth action left (`null`: signed out); undefined before any. */
-  let observed: SessionRef | null | undefined;
-  let tracked: TrackedWake | null = null;
-  let wallClock: ReturnType<typeof setInterval> | null = null;
-  let unsubscribeWake: (() => void) | null = null;
-
-  const auth = (): AuthState => selectAuthState(store.getState());
-  // Sessions that ended in this tab, and since when it has been signed out: a late announcement
-  // from another tab must not revive a session that ended before this tab could see it end.
-  const ended = new Set<string>();
-  let lastEnded: string | undefined;
-  let endedAnnounced: string | undefined;
-  let signedOutSince = Date.now();
-  let disposed = false;
-  // Another tab's news arrives as its own action, so DevTools shows where it came from.
-  const sync = (news: Omit<SessionSyncedPayload, 'now'>): unknown =>
-    store.dispatch(sessionSynced({ ...news, now: Date.now() }));
-  const unsubscribeSync = coordinator?.subscribe((news) => {
-    const { session } = news;
-    const stale =
-      session !== null &&
-      (ended.has(session.id) || (auth().session === null && session.startedAt < signedOutSince));
-    if (!stale) sync(news);
+/** The callback's answer, boxed, if it comes within `ms`; nothing after that or for a rejection. */
+const settleWithin = (answer: Promise<unknown>, ms: number): Promise<[unknown] | void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    answer
+      .then(
+        (value): [unknown] => [value],
+        () => undefined,
+      )
+      .then((box) => {
+        clearTimeout(timer);
+        resolve(box);
+      });
   });
 
-  function callbackParam(session: AuthSession, signal: AbortSignal): RefreshApiCallbackParam<U> {
-    const param: RefreshApiCallbackParam<U> = { authUserState: session.userState as U | null, signal };
-    // An access token past its expiry is never handed out, not even to the refresh call.
-    if (session.expiresAt === null || Date.now() < session.expiresAt) param.authToken = session.token;
-    if (session.refreshToken !== null) param.refreshToken = session.refreshToken;
-    return param;
+/**
+ * The effectful shell around the pure decisions in `schedule.ts` and
+ * `result.ts`, for the one store it is attached to: one refresh in flight at a
+ * time (under the cross-tab lock), its timeout, backoff, what is due when a
+ * wait ends, the wake-ups and the wall-clock check. The listener tells it what
+ * each auth action left and waits for it.
+ */
+export function createRefreshEngine<U>(
+  options: AuthListenerOptions<U>,
+  authName: string,
+  logger: Pick<Console, 'error' | 'warn'>,
+) {
+  const { refresh: refreshOptions, onRefreshError } = options;
+  const random = options.random ?? Math.random;
+  const wake = options.wake ?? browserWakeSource;
+  const clock = options.wallClockCheck ?? 1;
+  if (!isFiniteNumber(clock) || clock < 0 || clock * 1000 > MAX_TIMER_DELAY) {
+    invalid('invalid-option', '"wallClockCheck" must be 0 or a number of seconds.');
   }
+  const interval = refreshOptions?.interval;
+  const policy = {
+    canRefresh: !!refreshOptions,
+    intervalMs: interval === undefined ? null : interval * 1000,
+    marginMs: (refreshOptions?.margin ?? 60) * 1000,
+  };
+  const timeoutMs = (refreshOptions?.timeout ?? 10) * 1000;
 
-  /** Runs the attempt under the cross-tab lock when there is one. */
-  function call(flight: InFlight): Promise<RefreshOutcome> {
-    if (coordinator === null) return attempt(flight);
-    // A holder lets go within its timeout; one that does not (a frozen tab) loses the lock after twice that.
-    return coordinator.exclusive(() => attempt(flight), timeoutMs * 2);
-  }
-
-  /** The settled state of a flight whose session ended or moved on while it waited or ran. */
-  function superseded(flight: InFlight): RefreshOutcome | null {
-    const now = auth();
-    if (
-      flight.cause === 'signed-out' ||
-      flight.cause === 'disposed' ||
-      now.session === null ||
-      now.session.id !== flight.ref.sessionId
-    ) {
-      return failure('signed-out');
-    }
-    // Another tab's refresh arrived first: the goal is met, and this tab's token is spent.
-    return isRef(now, flight.ref) ? null : { ok: true };
-  }
-
-  /**
-   * Adopts what another tab stored if it is newer than `ref`, and returns the outcome that
-   * settles the flight then; `'lagging'` when storage has not caught up, `null` when nothing is newer.
-   */
-  async function adoptNewer(
-    flight: InFlight,
-    guard: <T>(p: Promise<T>) => Promise<T>,
-  ): Promise<RefreshOutcome | 'lagging' | null> {
-    const session = auth().session;
-    if (coordinator === null || session === null) return null;
-    const newer = await guard(coordinator.newerThan(flight.ref, session.startedAt));
-    if (newer === null || newer === 'lagging') return newer;
-    if (newer === 'ended') {
-      sync({ session: null, ended: flight.ref.sessionId });
-      return failure('signed-out');
-    }
-    sync({ session: newer });
-    return { ok: true };
-  }
-
-  async function attempt(flight: InFlight): Promise<RefreshOutcome> {
-    const early = superseded(flight);
-    if (early !== null) return early;
-    const { controller, ref } = flight;
-    // The timeout bounds the whole attempt, and with it how long the lock is held.
-    const timer = setTimeout(() => abort(flight, 'timeout'), Math.min(timeoutMs, MAX_TIMER_DELAY));
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    aborted.catch(() => undefined);
-    const guard = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, aborted]);
-    try {
-      // Re-read what every tab sees: if another tab already rotated the tokens, use theirs and send nothing.
-      // A tab on its own skips the await, so its call starts inside the dispatch that asked for it.
-      if (coordinator !== null) {
-        const before = await adoptNewer(flight, guard);
-        if (before === 'lagging') return fail(flight, 'network');
-        if (before !== null) return before;
-      }
-      const session = auth().session!;
-      let result: unknown;
-      let answer: Promise<unknown> | undefined;
-      try {
-        answer = Promise.resolve(
-          config.refresh!.refreshApiCallback(callbackParam(session, controller.signal)),
-        );
-        result = await guard(answer);
-      } catch (error) {
-        // A timed-out request may still have reached the server, and its answer then carries the
-        // only live refresh token: keep the lock a while longer for it rather than let another
-        // tab (or our own retry) send the spent one.
-        const lateAnswer =
-          flight.cause === 'timeout' && answer ? await settleWithin(answer, timeoutMs / 2) : null;
-        const late = superseded(flight);
-        if (late !== null) return late;
-        if (lateAnswer === null) {
-          if (flight.cause !== 'timeout') report(error);
-          return fail(flight, flight.cause === 'timeout' ? 'timeout' : 'network');
-        }
-        result = lateAnswer.value;
-      }
-      // A result for a session that has ended or moved on must change nothing.
-      const late = superseded(flight);
-      if (late !== null) return late;
-      // After a late answer the abort has fired already: what follows is bounded by the steal instead.
-      const settle = flight.cause === 'timeout' ? <T>(p: Promise<T>): Promise<T> => p : guard;
-      const parsed = parseRefreshResult(result, session as AuthSession<U>, ref, {
-        intervalConfigured: policy.intervalMs !== null,
-        now: Date.now(),
-      });
-      switch (parsed.kind) {
-        case 'success':
-          release(flight);
-          store.dispatch(refreshSucceeded(parsed.payload));
-          await publish(settle);
-          return { ok: true };
-        case 'rejected': {
-          // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
-          const after = await adoptNewer(flight, settle).catch(() => null);
-          return after !== null && after !== 'lagging' ? after : fail(flight, 'rejected');
-        }
-        case 'invalid':
-          logger.error(
-            `[redux-auth-kit] invalid refreshApiCallback result: ${parsed.problem} The session is kept; retrying later.`,
-          );
-          return fail(flight, 'invalid-response');
-      }
-    } catch (error) {
-      // Only the guard's abort lands here (timeout, sign-out, teardown).
-      const late = superseded(flight);
-      if (late !== null) return late;
-      if (flight.cause === 'timeout') return fail(flight, 'timeout');
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function publish(guard: <T>(p: Promise<T>) => Promise<T>): Promise<void> {
-    const { session } = auth();
-    if (coordinator !== null && session !== null) await guard(coordinator.publish(session));
-  }
-
-  /**
-   * Frees the single-flight slot before the final action is dispatched, so a
-   * refresh asked for while that action is handled starts anew instead of
-   * joining a flight that is over.
-   */
-  function release(flight: InFlight): void {
-    if (inflight === flight) inflight = null;
-  }
-
-  function fail(flight: InFlight, reason: RefreshFailureReason): RefreshOutcome {
-    release(flight);
-    const state = auth();
-    if (isRef(state, flight.ref)) {
-      const delay = backoffDelay(
-        state.refresh.failures,
-        config.retryBaseMs,
-        config.retryMaxMs,
-        config.random(),
-      );
-      store.dispatch(
-        refreshFailed({ ...flight.ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
-      );
-    }
-    return failure(reason);
-  }
-
-  /** Hands a thrown error to the app's hook; a hook that throws must not stall the refresh. */
-  function report(error: unknown): void {
-    try {
-      config.onRefreshError?.(error);
-    } catch (hookError) {
-      logger.error('[redux-auth-kit] onRefreshError threw', hookError);
-    }
-  }
-
-  function abort(flight: InFlight, cause: AbortCause): void {
-    if (flight.cause !== null) return;
-    flight.cause = cause;
-    flight.controller.abort(
-      new DOMException(`refresh ${cause}`, cause === 'timeout' ? 'TimeoutError' : 'AbortError'),
-    );
-  }
+  /** The store served, from its middleware (or the first listener effect) on. */
+  let store: Pick<AuthListenerApi, 'getState' | 'dispatch'> | undefined;
+  const auth = (): AuthState => (store!.getState() as AuthRootState).auth;
+  const dispatch = (action: UnknownAction): unknown => store!.dispatch(action);
+  // Another tab's news arrives as its own action, so DevTools shows where it came from.
+  const sync: Sync = (news) => dispatch(sessionSynced({ ...news, now: Date.now() }));
+  /** The other tabs, from attach on; `null` for a tab on its own. */
+  let tabs: Tabs | null = null;
+  /** How much earlier than due this tab acts (ms); non-zero only for tabs without Web Locks. */
+  let lead = 0;
+  /** The session generation the last auth action left (`null`: signed out); undefined before any. */
+  let observed: SessionRef | null | undefined;
+  /** The generation the scheduler waits on behalf of, while anything is due. */
+  let tracked: SessionRef | null = null;
+  let wallClock: ReturnType<typeof setInterval> | undefined;
+  let unsubscribeWake: (() => void) | undefined;
+  /** The refresh in flight, its session and how to abort it. */
+  let flight: Promise<RefreshOutcome> | null = null;
+  let flightSession: string;
+  let abortFlight: (cause: AbortCause) => void;
+  let disposed = false;
 
   /** Starts a refresh, or joins the one in flight. Never rejects. */
-  function refresh(): Promise<RefreshOutcome> {
-    if (inflight !== null) return inflight.promise;
-    const state = auth();
-    const { session } = state;
-    if (session === null || disposed) return Promise.resolve(failure('signed-out'));
+  const refresh = (): Promise<RefreshOutcome> => Promise.resolve(flight ?? start());
+
+  /** Starts a flight, or says at once why there is nothing to refresh. */
+  function start(): RefreshOutcome | Promise<RefreshOutcome> {
+    const state = store && auth();
+    const session = state?.session;
+    if (!session || disposed) return failure('signed-out');
     if (
       // Only the state the last action left may be refreshed: after DevTools time travel the
       // store can show an older generation whose refresh token has already been spent.
-      (observed !== undefined && (observed === null || !isRef(state, observed))) ||
-      config.refresh === undefined ||
+      (observed !== undefined && !(observed && isCurrent(state!, observed))) ||
+      !refreshOptions ||
       session.refreshToken === null
     ) {
-      return Promise.resolve(failure('unavailable'));
+      return failure('unavailable');
     }
-    if (session.refreshExpiresAt !== null && session.refreshExpiresAt <= Date.now()) {
-      endSession({ sessionId: session.id, generation: session.generation });
-      return Promise.resolve(failure('unavailable'));
+    if (passed(session.refreshExpiresAt, Date.now())) {
+      endSession(session);
+      return failure('unavailable');
     }
-    let settle!: (outcome: RefreshOutcome) => void;
-    const flight: InFlight = {
-      ref: { sessionId: session.id, generation: session.generation },
-      controller: new AbortController(),
-      promise: new Promise((resolve) => (settle = resolve)),
-      cause: null,
+    const ref = refOf(session);
+    const controller = new AbortController();
+    const { signal } = controller;
+    let cause: AbortCause | undefined;
+    const timedOut = (): boolean => cause === 'timeout';
+    const abort = (why: AbortCause): void => {
+      if (cause) return;
+      cause = why;
+      controller.abort(new DOMException(`refresh ${why}`, timedOut() ? 'TimeoutError' : 'AbortError'));
     };
-    inflight = flight;
-    store.dispatch(refreshStarted(flight.ref));
-    call(flight)
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason));
+    });
+    aborted.catch(() => undefined);
+    /** `promise`, unless this flight is aborted first. */
+    const guard = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, aborted]);
+
+    /** The settled state of this flight if its session ended or moved on while it waited or ran. */
+    const superseded = (): RefreshOutcome | void => {
+      const now = auth();
+      if ((cause && !timedOut()) || now.session?.id !== ref.sessionId) return failure('signed-out');
+      // Another tab's refresh arrived first: the goal is met, and this tab's token is spent.
+      if (!isCurrent(now, ref)) return { ok: true };
+    };
+
+    /**
+     * Frees the single-flight slot before the final action is dispatched, so a
+     * refresh asked for while that action is handled starts anew instead of
+     * joining a flight that is over.
+     */
+    const release = (): void => {
+      if (flight === promise) flight = null;
+    };
+
+    const fail = (reason: RefreshFailureReason): RefreshOutcome => {
+      release();
+      const now = auth();
+      if (isCurrent(now, ref)) {
+        const delay = backoffDelay(
+          now.refresh.failures,
+          (refreshOptions.retryDelay ?? 2) * 1000,
+          (refreshOptions.maxRetryDelay ?? 60) * 1000,
+          random(),
+        );
+        dispatch(
+          refreshFailed({ ...ref, reason, retryAt: reason === 'rejected' ? null : Date.now() + delay }),
+        );
+      }
+      return failure(reason);
+    };
+
+    /**
+     * Adopts what another tab stored if it is newer, and returns the outcome that settles the
+     * flight then, or nothing when nothing is newer. Storage that has not caught up fails it with `lagging`.
+     */
+    const adopt = async (
+      wait: <T>(p: Promise<T>) => Promise<T>,
+      lagging: RefreshFailureReason,
+    ): Promise<RefreshOutcome | void> => {
+      const newer = await wait(tabs!.newer(auth().session!));
+      if (newer === 'lagging') return fail(lagging);
+      if (newer === 'ended') {
+        sync({ session: null, ended: ref.sessionId });
+        return failure('signed-out');
+      }
+      if (newer) {
+        sync({ session: newer });
+        return { ok: true };
+      }
+    };
+
+    async function attempt(): Promise<RefreshOutcome> {
+      const early = superseded();
+      if (early) return early;
+      // The timeout bounds the whole attempt, and with it how long the lock is held.
+      const timeout = setTimeout(abort, Math.min(timeoutMs, MAX_TIMER_DELAY), 'timeout');
+      try {
+        // Re-read what every tab sees: if another tab already rotated the tokens, use theirs and send nothing.
+        // A tab on its own skips the await, so its call starts inside the dispatch that asked for it.
+        const adopted = tabs && (await adopt(guard, 'network'));
+        if (adopted) return adopted;
+        const session = auth().session!;
+        const param: RefreshApiCallbackParam<U> = {
+          authUserState: session.userState as U | null,
+          // Checked when the flight started; a generation keeps its refresh token.
+          refreshToken: session.refreshToken!,
+          signal,
+        };
+        // An access token past its expiry is never handed out, not even to the refresh call.
+        if (!passed(session.expiresAt, Date.now())) param.authToken = session.token;
+        // A callback that throws at once fails like one that rejects.
+        const answer = new Promise((resolve) => resolve(refreshOptions!.refreshApiCallback(param)));
+        let error: unknown;
+        const box = await guard(answer).then(
+          (value): [unknown] => [value],
+          // A timed-out request may still have reached the server, and its answer then carries the
+          // only live refresh token: keep the lock a while longer for it rather than let another
+          // tab (or our own retry) send the spent one.
+          (thrown) => (timedOut() ? settleWithin(answer, timeoutMs / 2) : void (error = thrown)),
+        );
+        // A result for a session that has ended or moved on must change nothing.
+        const over = superseded();
+        if (over) return over;
+        if (!box) {
+          if (timedOut()) return fail('timeout');
+          // Hands the thrown error to the app's hook; a hook that throws must not stall the refresh.
+          try {
+            onRefreshError?.(error);
+          } catch (hookError) {
+            logger.error('[redux-auth-kit] onRefreshError threw', hookError);
+          }
+          return fail('network');
+        }
+        // After a late answer the abort has fired already: what follows is bounded by the steal instead.
+        const settle = timedOut() ? <T>(p: Promise<T>): Promise<T> => p : guard;
+        const parsed = parseRefreshResult(box[0], session as AuthSession<U>, ref, {
+          intervalConfigured: interval !== undefined,
+          now: Date.now(),
+        });
+        if (parsed.kind === 'success') {
+          release();
+          dispatch(refreshSucceeded(parsed.payload));
+          // The lock is let go only once storage and the marker hold the new tokens, where the next
+          // holder looks: the announcement of the action above writes them (redux-persist would a tick later).
+          if (tabs) await settle(tabs.written());
+          return { ok: true };
+        }
+        if (parsed.kind === 'rejected') {
+          // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
+          return (tabs && (await adopt(settle, 'rejected').catch(() => undefined))) || fail('rejected');
+        }
+        logger.error(
+          `[redux-auth-kit] invalid refreshApiCallback result: ${parsed.problem} The session is kept; retrying later.`,
+        );
+        return fail('invalid-response');
+      } catch (error) {
+        // Only the guard's abort lands here (timeout, sign-out, teardown), or a throw while a result was applied.
+        const over = superseded();
+        if (over) return over;
+        if (timedOut()) return fail('timeout');
+        throw error;
+      } finally {
+        clearTimeout(timeout);
+      }
+    }
+
+    let settleFlight!: (outcome: RefreshOutcome) => void;
+    const promise = (flight = new Promise((resolve) => (settleFlight = resolve)));
+    flightSession = session.id;
+    abortFlight = abort;
+    dispatch(refreshStarted(ref));
+    // Under the cross-tab lock when there is one. A holder lets go within its timeout; one that
+    // does not (a frozen tab) loses the lock after twice that.
+    (tabs?.locks ? withLock(tabs.locks, refreshLockName(authName), timeoutMs * 2, attempt) : attempt())
       .catch((error: unknown): RefreshOutcome => {
         // Something threw while a result was applied (an app reducer, say), or a frozen-tab
         // steal took our lock: count it as a transient failure so the session is retried
@@ -338,133 +277,107 @@ export function createRefreshEngine<U>(store: StoreAccess, config: EngineConfig<
         if (!(error instanceof DOMException && error.name === 'AbortError')) {
           logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
         }
-        return fail(flight, 'network');
+        return fail('network');
       })
       .then((outcome) => {
-        release(flight);
-        settle(outcome);
+        release();
+        settleFlight(outcome);
       });
-    return flight.promise;
+    return promise;
   }
 
-  /** Does what is due now for the session generation `ref`, if it is still the current one. */
-  function tick(ref: SessionRef): void {
+  /**
+   * Ends `session`, whose refresh token expired by this tab's clock. Another tab
+   * may have extended it (sliding expiry) while this one slept: storage decides.
+   */
+  function endSession(session: AuthSession): void {
+    const ref = refOf(session);
+    const settle = (newer?: AuthSession | string | null): void => {
+      if (!isCurrent(auth(), ref)) return;
+      if (typeof newer === 'object' && newer) sync({ session: newer });
+      else dispatch(signOut('expired'));
+    };
+    if (tabs) void tabs.newer(session).then(settle, () => settle());
+    else settle();
+  }
+
+  /** Stops the wall-clock check and the wake-ups, which exist only while something is due. */
+  function untrack(): void {
+    tracked = null;
+    clearInterval(wallClock);
+    wallClock = undefined;
+    unsubscribeWake?.();
+    unsubscribeWake = undefined;
+  }
+
+  /**
+   * Does what is due now for the session generation `ref` (the current one, or
+   * `null`) and returns how long to wait before looking again (nothing: no
+   * wait). A wake-up (`reason`) looks at the wall clock early, and after
+   * `online` a failed refresh is retried at once.
+   */
+  function due(ref: SessionRef | null, reason?: WakeReason): number | void {
+    if (!ref) return untrack();
     const state = auth();
-    if (!isRef(state, ref)) return;
+    // State replaced without an action (time travel): nothing is done for a generation that is not current.
+    if (!isCurrent(state, ref)) return;
+    if (reason === 'online' && state.refresh.status === 'retrying') return void refresh();
+    const at = nextWakeAt(state, policy);
+    if (at === null) return untrack();
+    tracked = ref;
+    wallClock ??= clock ? setInterval(onWake, clock * 1000, 'clock') : undefined;
+    unsubscribeWake ??= wake ? wake(onWake) : undefined;
+    const wait = at - lead - Date.now();
+    // Waits longer than a timer can take are taken in steps.
+    if (wait > 0) return Math.min(wait, MAX_TIMER_DELAY);
     for (const step of dueSteps(state, policy, Date.now() + lead)) {
-      if (step === 'end') return endSession(ref);
-      if (step === 'expire') store.dispatch(tokenExpired(ref));
+      if (step === 'end') return endSession(state.session!);
+      if (step === 'expire') dispatch(tokenExpired(ref));
       else void refresh();
     }
   }
 
-  function onWake(reason: WakeReason): void {
-    if (tracked === null) return;
-    const state = auth();
-    // Act only for the generation the scheduler tracks: under time travel getState() is a past state.
-    if (!isRef(state, tracked.ref)) return;
-    if (reason === 'online' && state.refresh.status === 'retrying') void refresh();
-    else if (Date.now() >= tracked.at) tick(tracked.ref);
-  }
-
-  /** Starts or stops the wall-clock check and the wake-ups, which exist only while something is due. */
-  function track(next: TrackedWake | null): void {
-    tracked = next;
-    if (next === null) {
-      if (wallClock !== null) clearInterval(wallClock);
-      wallClock = null;
-      unsubscribeWake?.();
-      unsubscribeWake = null;
-      return;
-    }
-    if (wallClock === null && config.wallClockCheckMs > 0) {
-      wallClock = setInterval(() => onWake('clock'), config.wallClockCheckMs);
-    }
-    if (unsubscribeWake === null && config.wake !== false) unsubscribeWake = config.wake(onWake);
-  }
-
-  /** Aborts a call in flight for another session than the current one (sign-out, new sign-in). */
-  function abandonStale(): void {
-    if (inflight === null) return;
-    const { session } = auth();
-    if (session === null || session.id !== inflight.ref.sessionId) {
-      abort(inflight, 'signed-out');
-      // A refresh for the new session must not join the abandoned one while it unwinds.
-      inflight = null;
-    }
-  }
-
-  /** Tells other tabs the session this tab now has (after a sign-in, refresh or sign-out here). */
-  function announce(): void {
-    const { session } = auth();
-    if (session === null) {
-      // A sign-out that changed nothing here tells the other tabs nothing.
-      if (lastEnded === undefined || lastEnded === endedAnnounced) return;
-      endedAnnounced = lastEnded;
-    }
-    coordinator?.announce(session, session === null ? lastEnded : undefined);
-  }
-
-  /**
-   * Ends the session whose refresh token expired by this tab's clock. Another tab
-   * may have extended it (sliding expiry) while this one slept: storage decides.
-   */
-  function endSession(ref: SessionRef): void {
-    const session = auth().session;
-    if (coordinator === null || session === null) {
-      store.dispatch(signOut('expired'));
-      return;
-    }
-    void coordinator.newerThan(ref, session.startedAt).then(
-      (newer) => {
-        if (!isRef(auth(), ref)) return;
-        if (newer !== null && typeof newer === 'object') sync({ session: newer });
-        else store.dispatch(signOut('expired'));
-      },
-      () => store.dispatch(signOut('expired')),
-    );
-  }
-
-  /** Records what the latest auth action left in the store. */
-  function observe(): void {
-    const next = refOf(auth());
-    if (observed && observed.sessionId !== next?.sessionId) {
-      ended.add(observed.sessionId);
-      lastEnded = observed.sessionId;
-    }
-    if (next === null && observed !== null) signedOutSince = Date.now();
-    observed = next;
-  }
-
-  /** A session this tab read from storage at startup: if storage is empty later, it ended. */
-  function noteRestored(): void {
-    const { session } = auth();
-    if (session !== null) coordinator?.noteStored(session.id);
-  }
-
-  function dispose(): void {
-    disposed = true;
-    if (inflight !== null) abort(inflight, 'disposed');
-    track(null);
-    unsubscribeSync?.();
-    coordinator?.close();
-  }
-
-  /** Acts at once on anything the wall clock says is due (a machine that just woke). */
-  const checkClock = (): void => onWake('clock');
+  // A wake-up (or the wall-clock check) acts only for the generation the scheduler tracks: under
+  // time travel getState() is a past state.
+  const onWake = (reason: WakeReason): void => void (tracked && due(tracked, reason));
 
   return {
-    /** How much earlier than due this tab acts (ms); non-zero only for tabs without Web Locks. */
-    lead,
+    /** Serves `api`'s store; `false` when a store is served already (one engine, one store). */
+    attach(api: Pick<AuthListenerApi, 'getState' | 'dispatch'>): boolean {
+      if (store) return false;
+      store = api;
+      tabs = createTabs(authName, options.storage, options.crossTab, auth, sync);
+      // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
+      // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
+      // one's result (announced, and in storage) usually reaches the others before their turn.
+      if (tabs && !tabs.locks) lead = Math.floor(random() * Math.min(2_000, policy.marginMs / 4));
+      return true;
+    },
     refresh,
-    tick,
-    track,
-    observe,
-    abandonStale,
-    announce,
-    checkClock,
-    noteRestored,
-    dispose,
+    due,
+    onWake,
+    /**
+     * Follows an auth action: records the generation it left, aborts a call in flight for another
+     * session than the current one (sign-out, new sign-in), tells the other tabs. Returns the generation.
+     */
+    seen(action: UnknownAction): SessionRef | null {
+      const { session } = auth();
+      observed = session && refOf(session);
+      if (flight && session?.id !== flightSession) {
+        abortFlight('signed-out');
+        // A refresh for the new session must not join the abandoned one while it unwinds.
+        flight = null;
+      }
+      tabs?.seen(action);
+      return observed;
+    },
+    /** Stops timers and wake-ups, aborts a call in flight, closes the channel. */
+    dispose(): void {
+      disposed = true;
+      if (flight) abortFlight('disposed');
+      untrack();
+      tabs?.close();
+    },
   };
 }
 
