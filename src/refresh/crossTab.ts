@@ -128,9 +128,6 @@ interface SyncMessage {
   stored: boolean;
 }
 
-const POLL_MS = 25;
-const POLL_LIMIT_MS = 1_000;
-
 /** Another tab's news, dispatched as `sessionSynced` (the engine stamps it). */
 export type Sync = (news: Omit<SessionSyncedPayload, 'now'>) => unknown;
 
@@ -242,14 +239,15 @@ export function createTabs(
      */
     async newer(current: AuthSession): Promise<AuthSession | 'ended' | 'lagging' | null> {
       await pendingWrite;
-      const expected = marker?.read() ?? null;
+      const expected = marker?.read();
       const dot = expected?.lastIndexOf('.') ?? -1;
       // Storage (or this tab) has caught up with the marker when it holds that session at that
       // generation or later; a marker at or behind this tab's own generation has nothing to wait for.
       const reaches = (session: AuthSession | null): boolean =>
         dot < 0 ||
-        (session?.id === expected!.slice(0, dot) && session.generation >= Number(expected!.slice(dot + 1)));
-      for (let waited = 0; ; waited += POLL_MS) {
+        (session?.id === expected!.slice(0, dot) && session.generation >= +expected!.slice(dot + 1));
+      // Storage is read every 25 ms, for up to a second.
+      for (let waited = 0; ; waited += 25) {
         let stored: AuthSession | null = null;
         try {
           stored = decodeStoredSession(await storage.getItem(authName));
@@ -265,8 +263,8 @@ export function createTabs(
               : stored.startedAt > current.startedAt;
           return newer ? stored : null;
         }
-        if (waited >= POLL_LIMIT_MS) return 'lagging';
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        if (waited >= 1_000) return 'lagging';
+        await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
 

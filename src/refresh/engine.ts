@@ -116,6 +116,8 @@ export function createRefreshEngine<U>(
       endSession(session);
       return failure('unavailable');
     }
+    // Within the flight `session` stays what the state holds while the flight is current (each
+    // generation of a session is one value): the checks below re-read only whether it is.
     const ref = refOf(session);
     const controller = new AbortController();
     const { signal } = controller;
@@ -175,7 +177,7 @@ export function createRefreshEngine<U>(
       wait: <T>(p: Promise<T>) => Promise<T>,
       lagging: RefreshFailureReason,
     ): Promise<RefreshOutcome | void> => {
-      const newer = await wait(tabs!.newer(auth().session!));
+      const newer = await wait(tabs!.newer(session));
       if (newer === 'lagging') return fail(lagging);
       if (newer === 'ended') {
         sync({ session: null, ended: ref.sessionId });
@@ -187,7 +189,7 @@ export function createRefreshEngine<U>(
       }
     };
 
-    async function attempt(): Promise<RefreshOutcome> {
+    const attempt = async (): Promise<RefreshOutcome> => {
       const early = superseded();
       if (early) return early;
       // The timeout bounds the whole attempt, and with it how long the lock is held.
@@ -197,7 +199,6 @@ export function createRefreshEngine<U>(
         // A tab on its own skips the await, so its call starts inside the dispatch that asked for it.
         const adopted = tabs && (await adopt(guard, 'network'));
         if (adopted) return adopted;
-        const session = auth().session!;
         const param: RefreshApiCallbackParam<U> = {
           authUserState: session.userState as U | null,
           // Checked when the flight started; a generation keeps its refresh token.
@@ -260,7 +261,7 @@ export function createRefreshEngine<U>(
       } finally {
         clearTimeout(timeout);
       }
-    }
+    };
 
     let settleFlight!: (outcome: RefreshOutcome) => void;
     const promise = (flight = new Promise((resolve) => (settleFlight = resolve)));

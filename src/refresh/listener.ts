@@ -91,12 +91,12 @@ export interface AuthListener {
 }
 
 /**
- * The action-type gate: only `auth/…` and `persist/…` actions reach the
- * listeners, so unrelated dispatches cost nothing.
+ * The action-type gate: only `auth/…` actions and redux-persist's rehydration
+ * reach the listeners, so unrelated dispatches cost nothing.
  */
 function isAuthTraffic(action: unknown): boolean {
   const type = (action as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && (type.startsWith('auth/') || type.startsWith('persist/'));
+  return typeof type === 'string' && (type.startsWith('auth/') || type === REHYDRATE);
 }
 
 /**
@@ -140,7 +140,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     if (checkClock.match(action)) return onWake('clock');
     if (action.type === REHYDRATE) {
       if ((action as { key?: unknown }).key === authName) restore(action, api);
-    } else if (action.type.startsWith('auth/')) {
+    } else {
       // Take-latest: each auth action replaces the previous wait; when a wait ends, the state is
       // read again and only the generation it was for is acted on.
       api.cancelActiveListeners();
