@@ -19,6 +19,9 @@ import { backoffDelay, dueSteps, MAX_TIMER_DELAY, nextWakeAt } from './schedule'
 import type { RefreshApiCallbackParam } from './types';
 import { browserWakeSource, type WakeReason } from './wake';
 
+/** What every message this library logs starts with. */
+export const LOG = '[redux-auth-kit] ';
+
 type AbortCause = 'timeout' | 'signed-out' | 'disposed';
 
 const refOf = (session: AuthSession): SessionRef => ({
@@ -108,7 +111,7 @@ export function createRefreshEngine<U>(
       // store can show an older generation whose refresh token has already been spent.
       (observed !== undefined && !(observed && isCurrent(state!, observed))) ||
       !refreshOptions ||
-      session.refreshToken === null
+      !session.refreshToken
     ) {
       return failure('unavailable');
     }
@@ -226,7 +229,7 @@ export function createRefreshEngine<U>(
           try {
             onRefreshError?.(error);
           } catch (hookError) {
-            logger.error('[redux-auth-kit] onRefreshError threw', hookError);
+            logger.error(LOG + 'onRefreshError threw', hookError);
           }
           return fail('network');
         }
@@ -249,7 +252,7 @@ export function createRefreshEngine<U>(
           return (tabs && (await adopt(settle, 'rejected').catch(() => undefined))) || fail('rejected');
         }
         logger.error(
-          `[redux-auth-kit] invalid refreshApiCallback result: ${parsed.problem} The session is kept; retrying later.`,
+          `${LOG}invalid refreshApiCallback result: ${parsed.problem} The session is kept; retrying later.`,
         );
         return fail('invalid-response');
       } catch (error) {
@@ -276,7 +279,7 @@ export function createRefreshEngine<U>(
         // steal took our lock: count it as a transient failure so the session is retried
         // instead of stuck in 'refreshing'.
         if (!(error instanceof DOMException && error.name === 'AbortError')) {
-          logger.error('[redux-auth-kit] refresh failed unexpectedly', error);
+          logger.error(LOG + 'refresh failed unexpectedly', error);
         }
         return fail('network');
       })
@@ -318,14 +321,15 @@ export function createRefreshEngine<U>(
    * `online` a failed refresh is retried at once.
    */
   function due(ref: SessionRef | null, reason?: WakeReason): number | void {
-    if (!ref) return untrack();
     const state = auth();
-    // State replaced without an action (time travel): nothing is done for a generation that is not current.
-    if (!isCurrent(state, ref)) return;
+    // State replaced without an action (time travel): nothing is done for a generation that is not
+    // current. Without a generation (signed out) nothing is due.
+    if (ref && !isCurrent(state, ref)) return;
     if (reason === 'online' && state.refresh.status === 'retrying') return void refresh();
     const at = nextWakeAt(state, policy);
+    // Something is due only for a session, so `ref` names one from here on.
     if (at === null) return untrack();
-    tracked = ref;
+    tracked = ref!;
     wallClock ??= clock ? setInterval(onWake, clock * 1000, 'clock') : undefined;
     unsubscribeWake ??= wake ? wake(onWake) : undefined;
     const wait = at - lead - Date.now();
@@ -333,7 +337,7 @@ export function createRefreshEngine<U>(
     if (wait > 0) return Math.min(wait, MAX_TIMER_DELAY);
     for (const step of dueSteps(state, policy, Date.now() + lead)) {
       if (step === 'end') return endSession(state.session!);
-      if (step === 'expire') dispatch(tokenExpired(ref));
+      if (step === 'expire') dispatch(tokenExpired(ref!));
       else void refresh();
     }
   }
@@ -342,44 +346,44 @@ export function createRefreshEngine<U>(
   // time travel getState() is a past state.
   const onWake = (reason: WakeReason): void => void (tracked && due(tracked, reason));
 
-  return {
-    /** Serves `api`'s store; `false` when a store is served already (one engine, one store). */
-    attach(api: Pick<AuthListenerApi, 'getState' | 'dispatch'>): boolean {
-      if (store) return false;
-      store = api;
-      tabs = createTabs(authName, options.storage, options.crossTab, auth, sync);
-      // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
-      // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
-      // one's result (announced, and in storage) usually reaches the others before their turn.
-      if (tabs && !tabs.locks) lead = Math.floor(random() * Math.min(2_000, policy.marginMs / 4));
-      return true;
-    },
-    refresh,
-    due,
-    onWake,
-    /**
-     * Follows an auth action: records the generation it left, aborts a call in flight for another
-     * session than the current one (sign-out, new sign-in), tells the other tabs. Returns the generation.
-     */
-    seen(action: UnknownAction): SessionRef | null {
-      const { session } = auth();
-      observed = session && refOf(session);
-      if (flight && session?.id !== flightSession) {
-        abortFlight('signed-out');
-        // A refresh for the new session must not join the abandoned one while it unwinds.
-        flight = null;
-      }
-      tabs?.seen(action);
-      return observed;
-    },
-    /** Stops timers and wake-ups, aborts a call in flight, closes the channel. */
-    dispose(): void {
-      disposed = true;
-      if (flight) abortFlight('disposed');
-      untrack();
-      tabs?.close();
-    },
-  };
+  /** Serves `api`'s store; `false` when a store is served already (one engine, one store). */
+  function attach(api: Pick<AuthListenerApi, 'getState' | 'dispatch'>): boolean {
+    if (store) return false;
+    store = api;
+    tabs = createTabs(authName, options.storage, options.crossTab, auth, sync);
+    // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
+    // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
+    // one's result (announced, and in storage) usually reaches the others before their turn.
+    if (tabs && !tabs.locks) lead = Math.floor(random() * Math.min(2_000, policy.marginMs / 4));
+    return true;
+  }
+
+  /**
+   * Follows an auth action: records the generation it left, aborts a call in flight for another
+   * session than the current one (sign-out, new sign-in), tells the other tabs. Returns the generation.
+   */
+  function seen(action: UnknownAction): SessionRef | null {
+    const { session } = auth();
+    observed = session && refOf(session);
+    if (flight && session?.id !== flightSession) {
+      abortFlight('signed-out');
+      // A refresh for the new session must not join the abandoned one while it unwinds.
+      flight = null;
+    }
+    tabs?.seen(action);
+    return observed;
+  }
+
+  /** Stops timers and wake-ups, aborts a call in flight, closes the channel. */
+  function dispose(): void {
+    disposed = true;
+    if (flight) abortFlight('disposed');
+    untrack();
+    tabs?.close();
+  }
+
+  // Positional: the listener names them where it takes them.
+  return [attach, refresh, seen, due, onWake, dispose] as const;
 }
 
 export type RefreshEngine = ReturnType<typeof createRefreshEngine>;

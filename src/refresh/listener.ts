@@ -8,7 +8,7 @@ import { DEFAULT_AUTH_NAME } from '../persist/persistAuthReducer';
 import type { AuthStorage } from '../persist/storage';
 import type { AuthRootState, RefreshOutcome } from '../types';
 import type { CrossTabOptions } from './crossTab';
-import { createRefreshEngine } from './engine';
+import { createRefreshEngine, LOG } from './engine';
 import type { RefreshOptions } from './types';
 import type { WakeSource } from './wake';
 
@@ -114,38 +114,36 @@ function isAuthTraffic(action: unknown): boolean {
 export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> = {}): AuthListener {
   const authName = options.authName ?? DEFAULT_AUTH_NAME;
   const logger = options.logger ?? console;
-  const engine = createRefreshEngine(options, authName, logger);
-  const { refresh, onWake } = engine;
+  const [attach, refresh, seen, due, onWake, dispose] = createRefreshEngine(options, authName, logger);
   const listener = createListenerMiddleware({
-    onError: (error) => logger.error('[redux-auth-kit] listener failed', error),
+    onError: (error) => logger.error(LOG + 'listener failed', error),
   });
-
-  /** Reads back what redux-persist restored, validated; unreadable stored state is removed. */
-  function restore(action: UnknownAction & { payload?: unknown; err?: unknown }, api: AuthListenerApi): void {
-    const { payload, err } = action;
-    // No payload means nothing was stored; anything else must be the object we write.
-    const session = parseStoredSession((payload as { session?: unknown } | undefined)?.session);
-    api.dispatch(sessionRestored({ session, now: Date.now() }));
-    if (err !== undefined || (payload !== undefined && session === null)) {
-      logger.warn(`[redux-auth-kit] unreadable stored auth state under "${authName}" removed.`);
-      options.storage?.removeItem(authName).catch(() => undefined);
-    }
-  }
 
   // One listener for every action past the gate. In the middleware below it never sees refreshNow
   // or checkClock: the middleware answers them.
-  async function effect(action: UnknownAction, api: AuthListenerApi): Promise<void> {
-    engine.attach(api);
+  async function effect(
+    action: UnknownAction & { key?: unknown; payload?: unknown; err?: unknown },
+    api: AuthListenerApi,
+  ): Promise<void> {
+    attach(api);
     if (refreshNow.match(action)) return void refresh();
     if (checkClock.match(action)) return onWake('clock');
-    if (action.type === REHYDRATE) {
-      if ((action as { key?: unknown }).key === authName) restore(action, api);
-    } else {
+    if (action.type !== REHYDRATE) {
       // Take-latest: each auth action replaces the previous wait; when a wait ends, the state is
       // read again and only the generation it was for is acted on.
       api.cancelActiveListeners();
-      const ref = engine.seen(action);
-      for (let wait; (wait = engine.due(ref));) await api.delay(wait);
+      const ref = seen(action);
+      for (let wait; (wait = due(ref));) await api.delay(wait);
+    } else if (action.key === authName) {
+      // What redux-persist read back, validated. No payload means nothing was stored; anything else
+      // must be the object we write: unreadable stored state is removed.
+      const { payload, err } = action;
+      const session = parseStoredSession((payload as { session?: unknown } | undefined)?.session);
+      api.dispatch(sessionRestored({ session, now: Date.now() }));
+      if (err !== undefined || (payload !== undefined && session === null)) {
+        logger.warn(`${LOG}unreadable stored auth state under "${authName}" removed.`);
+        options.storage?.removeItem(authName).catch(() => undefined);
+      }
     }
   }
 
@@ -156,7 +154,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   return {
     middleware: (api) => {
       // One engine, one store: a second store would be driven by the first one's state.
-      if (!engine.attach(api))
+      if (!attach(api))
         fail('invalid-option', 'This auth listener already serves a store: use one per store.');
       const withListeners = listener.middleware(api);
       return (next) => {
@@ -173,7 +171,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     startListening,
     refresh,
     dispose: () => {
-      engine.dispose();
+      dispose();
       listener.clearListeners();
     },
   };
