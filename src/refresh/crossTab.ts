@@ -153,7 +153,7 @@ export function createTabs(
 ) {
   if (!storage || !crossTab) return null;
   const {
-    locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks ?? null,
+    locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks,
     // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next
     // lock holder wait for it.
     marker = storage.lagsBetweenTabs && typeof document !== 'undefined'
@@ -163,7 +163,7 @@ export function createTabs(
       ? null
       : (name: string): ChannelLike => new BroadcastChannel(name),
   } = crossTab;
-  const channel = open?.(authName) ?? null;
+  const channel = open?.(authName);
   if (!(locks || channel || marker)) return null;
 
   // Sessions known to have reached storage: once one has, finding storage empty means it ended.
