@@ -64,7 +64,7 @@ export function createCookieMarker(name: string): GenerationMarker {
   return {
     read,
     write: (value) => {
-      // Write only a change (every tab marks the generations it announces).
+      // Only a change is written: the same generation announced again leaves the cookie alone.
       if (read() !== value) {
         if (value === null) Cookies.remove(name);
         else Cookies.set(name, value, { sameSite: 'Lax' });

@@ -385,5 +385,3 @@ export function createRefreshEngine<U>(
   // Positional: the listener names them where it takes them.
   return [attach, refresh, seen, due, onWake, dispose] as const;
 }
-
-export type RefreshEngine = ReturnType<typeof createRefreshEngine>;
