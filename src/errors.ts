@@ -32,7 +32,7 @@ export class AuthError extends Error {
   }
 }
 
-/** Throws an {@link AuthError}. A call, so a validator can read `ok ? value : fail(...)`. */
-export function fail(code: AuthErrorCode, message: string): never {
+/** Throws an {@link AuthError}. A call, so a validator can read `ok ? value : raise(...)`. */
+export function raise(code: AuthErrorCode, message: string): never {
   throw new AuthError(code, message);
 }

@@ -36,14 +36,10 @@ export const selectRefreshStatus = (state: AuthRootState): RefreshStatus => stat
  * `RequireAuth` does. `'restoring'` covers both the wait for redux-persist to
  * read storage and the first refresh of a stored session whose access token expired.
  */
-export const selectSessionStatus = ({ auth }: AuthRootState): SessionStatus =>
-  (
-    auth.session === null
-      ? // Persisted but not yet read back from storage: what is there is unknown, not signed out.
-        (auth as { _persist?: unknown })._persist !== undefined && !auth.storageRead
-      : auth.restoring
-  )
-    ? 'restoring'
-    : auth.session === null
-      ? 'signed-out'
-      : 'signed-in';
+export const selectSessionStatus = (state: AuthRootState): SessionStatus => {
+  const { session, restoring, storageRead } = state.auth;
+  if (session !== null) return restoring ? 'restoring' : 'signed-in';
+  // Persisted but not yet read back from storage: what is there is unknown, not signed out.
+  const persisted = (state.auth as { _persist?: unknown })._persist !== undefined;
+  return persisted && !storageRead ? 'restoring' : 'signed-out';
+};

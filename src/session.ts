@@ -7,7 +7,7 @@ const SIGN_IN_FIELDS: TokenFields = [
   'auth.token',
   'auth.type',
   'auth.expiresIn',
-  'refresh',
+  'refresh (the refresh token)',
   'refreshExpiresIn',
 ];
 
@@ -27,7 +27,7 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
     [token, type, expiresIn, refresh ?? undefined, refreshExpiresIn],
     SIGN_IN_FIELDS,
     now,
-    false,
+    SIGN_IN_FIELDS[2],
   );
   // Without a refresh token, a refresh lifetime has nothing to apply to.
   const refreshAt = refreshToken === null ? null : (refreshExpiresAt ?? null);

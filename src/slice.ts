@@ -57,7 +57,7 @@ const initialState: AuthState = {
 /** Whether `state` still holds the session generation `ref` names. */
 export function isCurrent(state: AuthState, ref: SessionRef): boolean {
   const { session } = state;
-  return session?.id === ref.sessionId && session.generation === ref.generation;
+  return session !== null && session.id === ref.sessionId && session.generation === ref.generation;
 }
 
 /** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
@@ -103,10 +103,21 @@ export const authSlice = /* @__PURE__ */ createSlice({
     },
     /** New tokens arrived for the given session generation: the next generation starts, nothing pending. */
     refreshSucceeded(state, { payload }: PayloadAction<RefreshSucceededPayload>) {
-      if (!isCurrent(state, payload)) return;
-      // What the payload leaves out (refresh token, its expiry, user state) keeps what the session had.
-      const { sessionId: _, ...news } = payload;
-      return startedWith(state, { ...state.session!, ...news, generation: news.generation + 1 });
+      const session = state.session;
+      if (session === null || !isCurrent(state, payload)) return;
+      // Only the session's own fields are taken; what the payload leaves undefined keeps what the session had.
+      const { token, tokenType, expiresAt, receivedAt, refreshToken, refreshExpiresAt, userState } = payload;
+      return startedWith(state, {
+        ...session,
+        generation: session.generation + 1,
+        token,
+        tokenType,
+        expiresAt,
+        receivedAt,
+        refreshToken: refreshToken ?? session.refreshToken,
+        refreshExpiresAt: refreshExpiresAt === undefined ? session.refreshExpiresAt : refreshExpiresAt,
+        userState: userState === undefined ? session.userState : userState,
+      });
     },
     /** A refresh failed. `'rejected'` ends the session; anything else schedules a retry. */
     refreshFailed(state, { payload }: PayloadAction<RefreshFailedPayload>) {
@@ -134,7 +145,9 @@ export const authSlice = /* @__PURE__ */ createSlice({
       const { session, ended, now } = action.payload;
       const current = state.session;
       if (session === null) {
-        return current !== null && (ended ?? current.id) === current.id ? signedOut(state) : undefined;
+        return current !== null && (ended === undefined || ended === current.id)
+          ? signedOut(state)
+          : undefined;
       }
       const newer =
         current === null ||

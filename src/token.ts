@@ -1,5 +1,5 @@
 import { jwtDecode, type JwtPayload } from 'jwt-decode';
-import { fail } from './errors';
+import { raise } from './errors';
 
 /** A finite number (`Number.isFinite` is false for anything that is not a number). */
 export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
@@ -15,16 +15,21 @@ export const isTokenString = (value: unknown): value is string =>
 const tokenString = (value: unknown, name: string): string =>
   isTokenString(value)
     ? value
-    : fail('invalid-token', `${name} must be a non-empty printable ASCII string without spaces.`);
+    : raise(
+        'invalid-token',
+        value === undefined
+          ? `${name} is missing.`
+          : `${name} must be a non-empty printable ASCII string without spaces.`,
+      );
 
 /** `value` when it is undefined or a positive, finite number of seconds, else throws naming the field. */
 const seconds = (value: unknown, name: string): number | undefined =>
   value === undefined || (isFiniteNumber(value) && value > 0)
     ? value
-    : fail('invalid-token', `${name} must be a positive number of seconds.`);
+    : raise('invalid-token', `${name} must be a positive number of seconds.`);
 
 /** Throws `token-expired` for the token in field `name`. */
-export const expired = (name: string): never => fail('token-expired', `The token in ${name} has expired.`);
+export const expired = (name: string): never => raise('token-expired', `${name} has already expired.`);
 
 /**
  * When `token` expires, in local epoch ms: `lifetime` seconds from `now` when
@@ -58,7 +63,7 @@ function expiryOf(
   if (!isFiniteNumber(exp)) return null;
   // `exp − iat` in seconds; NaN (every comparison false) without a numeric `iat`.
   const life = exp - (isFiniteNumber(iat) ? iat : NaN);
-  if (access && life <= 0) fail('invalid-token', `${name} has "exp" at or before "iat".`);
+  if (access && life <= 0) raise('invalid-token', `${name} has "exp" at or before "iat".`);
   // 300 s of clock difference are tolerated before `exp` counts as past.
   if (exp * 1000 < now - 300_000) expired(name);
   return life > 0 ? now + life * 1000 : exp * 1000;
@@ -84,24 +89,24 @@ export type TokenFields = readonly [string, string, string, string, string];
  * this order, which `names` names for messages: access token, its type, its
  * lifetime (seconds), refresh token (`undefined`: none given), its lifetime.
  * Throws `AuthError` naming the field, never holding a token. A non-JWT
- * (opaque) access token needs a lifetime, or `opaqueOk`; a refresh token may
- * always be opaque. The refresh lifetime applies to the refresh token given,
+ * (opaque) access token needs a lifetime unless `opaque` is `true`; otherwise
+ * `opaque` says what it needs instead. A refresh token may always be opaque. The refresh lifetime applies to the refresh token given,
  * else to the current one.
  */
 export function readTokens(
   [token, type, lifetime, refresh, refreshLifetime]: readonly unknown[],
   names: TokenFields,
   now: number,
-  opaqueOk: boolean,
+  opaque: true | string,
 ): Tokens {
   const access = tokenString(token, names[0]);
   const expiresAt =
     expiryOf(access, seconds(lifetime, names[2]), now, names[0], true) ??
-    (opaqueOk
+    (opaque === true
       ? null
-      : fail(
+      : raise(
           'invalid-token',
-          `${names[0]} is not a JWT with a numeric "exp"; an opaque token needs ${names[2]}.`,
+          `${names[0]} is not a JWT with a numeric "exp"; an opaque token needs ${opaque}.`,
         ));
   const tokens: Tokens = {
     token: access,

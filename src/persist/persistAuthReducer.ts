@@ -11,6 +11,7 @@ import {
   type PersistConfig,
 } from 'redux-persist';
 import type { PersistPartial } from 'redux-persist/es/persistReducer';
+import { raise } from '../errors';
 import { authReducer } from '../slice';
 import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
@@ -89,9 +90,17 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
     getItem: (key) => engine.getItem(key),
     setItem: (key, value) =>
       serial(async () => {
-        // Signed out (or a session that could not be read back): no token stays behind.
         const next = decodeStoredSession(value);
-        if (next === null) return engine.removeItem(key);
+        if (next === null) {
+          // No token stays behind. Signed out is `"session":"null"`; any other value that does not
+          // read back is refused too, so the cross-tab layer does not count it as stored (an empty
+          // storage would then read as a sign-out in every tab).
+          await engine.removeItem(key);
+          if (JSON.parse(value).session !== 'null') {
+            raise('invalid-token', `the session under "${key}" does not read back from storage: not stored.`);
+          }
+          return;
+        }
         // Not newer than what is stored: an older generation of the same session, or an earlier sign-in.
         // What is stored is validated first: unreadable storage never holds a write back.
         const current = decodeStoredSession(await engine.getItem(key));

@@ -115,7 +115,10 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
       const returned = api.dispatch(refreshNow()) as unknown;
       if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
         return returned as PromiseLike<RefreshOutcome>;
-      report('needs auth.middleware in the store, or { refresh: auth.refresh }', console.error);
+      report(
+        'dispatch(refreshNow()) returned no promise: add auth.middleware to the store, or pass { refresh: auth.refresh }. Refused requests are not retried.',
+        console.error,
+      );
     };
 
     // Passed straight through (`false` goes on): the app's refresh endpoint, and with the default
@@ -125,14 +128,20 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
       isRefreshRequest?.(args, api) ||
       (!prepareArgs && ownAuthorization(args));
     if (untouched === undefined)
-      report('pass prepareArgs for args other than a URL or { url, headers }', console.warn);
+      report(
+        'args are neither a URL nor { url, headers }: pass prepareArgs. Sent without Authorization.',
+        console.warn,
+      );
     if (untouched !== false) return send(args);
     // A machine that just woke may not have run its timers yet: let the scheduler look at the clock
     // first, so an expired token is withdrawn (and its refresh started) before this request reads it.
     api.dispatch(checkClock());
     const before = view();
     if (!before) {
-      report('needs the auth slice at state.auth', console.error);
+      report(
+        'no auth slice at state.auth: mount it there. Requests are sent without Authorization.',
+        console.error,
+      );
       return send(args);
     }
 

@@ -1,4 +1,4 @@
-import { fail } from '../errors';
+import { raise } from '../errors';
 import { isFiniteNumber } from '../token';
 import { MAX_TIMER_DELAY } from './schedule';
 import type { RefreshOptions } from './types';
@@ -13,7 +13,7 @@ const SECONDS_OPTIONS = ['interval', 'margin', 'timeout', 'retryDelay', 'maxRetr
  */
 export function createRefresh<U = unknown>(options: RefreshOptions<U>): RefreshOptions<U> {
   if (typeof (options as Partial<RefreshOptions<U>> | null)?.refreshApiCallback !== 'function') {
-    fail('invalid-option', 'createRefresh: "refreshApiCallback" must be a function.');
+    raise('invalid-option', 'createRefresh: "refreshApiCallback" must be a function.');
   }
   SECONDS_OPTIONS.forEach((name, i) => {
     const value = options[name];
@@ -26,7 +26,7 @@ export function createRefresh<U = unknown>(options: RefreshOptions<U>): RefreshO
       )
     ) {
       // 2147483 s: MAX_TIMER_DELAY in whole seconds.
-      fail(
+      raise(
         'invalid-option',
         `createRefresh: "${name}" must be ${i === 1 ? '>= 0' : '> 0'} seconds${i < 2 ? '' : ', at most 2147483'}.`,
       );

@@ -1,5 +1,5 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
-import { fail as invalid } from '../errors';
+import { raise } from '../errors';
 import {
   isCurrent,
   refreshFailed,
@@ -60,13 +60,13 @@ export function createRefreshEngine<U>(
   options: AuthListenerOptions<U>,
   authName: string,
   logger: Pick<Console, 'error' | 'warn'>,
-) {
+): RefreshEngine {
   const { refresh: refreshOptions, onRefreshError } = options;
   const random = options.random ?? Math.random;
   const wake = options.wake ?? browserWakeSource;
   const clock = options.wallClockCheck ?? 1;
   if (!isFiniteNumber(clock) || clock < 0 || clock * 1000 > MAX_TIMER_DELAY) {
-    invalid('invalid-option', '"wallClockCheck" must be 0 or a number of seconds.');
+    raise('invalid-option', '"wallClockCheck" must be 0 or a number of seconds.');
   }
   const interval = refreshOptions?.interval;
   const policy = {
@@ -202,6 +202,10 @@ export function createRefreshEngine<U>(
         // A tab on its own skips the await, so its call starts inside the dispatch that asked for it.
         const adopted = tabs && (await adopt(guard, 'network'));
         if (adopted) return adopted;
+        // Another tab's announcement may have moved the session on while storage was read: then this
+        // generation's refresh token is spent, and sending it would look like reuse to the server.
+        const moved = superseded();
+        if (moved) return moved;
         const param: RefreshApiCallbackParam<U> = {
           authUserState: session.userState as U | null,
           // Checked when the flight started; a generation keeps its refresh token.
@@ -382,6 +386,17 @@ export function createRefreshEngine<U>(
     tabs?.close();
   }
 
-  // Positional: the listener names them where it takes them.
-  return [attach, refresh, seen, due, onWake, dispose] as const;
+  // Positional (property names would survive minification); the labels name them.
+  const engine: RefreshEngine = [attach, refresh, seen, due, onWake, dispose];
+  return engine;
 }
+
+/** What {@link createRefreshEngine} hands the listener, in this order. */
+export type RefreshEngine = readonly [
+  attach: (api: Pick<AuthListenerApi, 'getState' | 'dispatch'>) => boolean,
+  refresh: () => Promise<RefreshOutcome>,
+  seen: (action: UnknownAction) => SessionRef | null,
+  due: (ref: SessionRef | null, reason?: WakeReason) => number | void,
+  onWake: (reason: WakeReason) => void,
+  dispose: () => void,
+];

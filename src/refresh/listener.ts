@@ -1,10 +1,9 @@
 import { createListenerMiddleware, type Middleware, type UnknownAction } from '@reduxjs/toolkit';
-import { REHYDRATE } from 'redux-persist';
 import { checkClock, refreshNow, type RefreshNowAction } from '../actions';
-import { fail } from '../errors';
+import { raise } from '../errors';
 import { sessionRestored } from '../slice';
 import { parseStoredSession } from '../persist/validate';
-import { DEFAULT_AUTH_NAME } from '../persist/persistAuthReducer';
+import { DEFAULT_AUTH_NAME, REHYDRATE } from '../persist/persistAuthReducer';
 import type { AuthStorage } from '../persist/storage';
 import type { AuthRootState, RefreshOutcome } from '../types';
 import type { CrossTabOptions } from './crossTab';
@@ -68,7 +67,7 @@ export type StartListeningLike = (options: {
 export interface AuthListener {
   /**
    * Middleware for `configureStore`: the refresh listeners behind a gate that
-   * lets only `auth/…` and `persist/…` actions reach them, so unrelated
+   * lets only `auth/…` actions and redux-persist's `REHYDRATE` reach them, so unrelated
    * dispatches cost nothing; makes `dispatch(refreshNow())` return a promise.
    */
   middleware: Middleware<AuthDispatchExtension, AuthRootState>;
@@ -155,7 +154,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     middleware: (api) => {
       // One engine, one store: a second store would be driven by the first one's state.
       if (!attach(api))
-        fail('invalid-option', 'This auth listener already serves a store: use one per store.');
+        raise('invalid-option', 'This auth listener already serves a store: use one per store.');
       const withListeners = listener.middleware(api);
       return (next) => {
         const handle = withListeners(next);

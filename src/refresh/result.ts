@@ -1,4 +1,4 @@
-import { AuthError, fail } from '../errors';
+import { AuthError, raise } from '../errors';
 import type { RefreshSucceededPayload, SessionRef } from '../slice';
 import { readTokens, type TokenFields } from '../token';
 import type { AuthSession } from '../types';
@@ -31,13 +31,18 @@ export function parseRefreshResult<U>(
   const r = ((typeof result === 'object' && result) || {}) as Record<string, unknown>;
   if (r.isSuccess === false) return { kind: 'rejected' };
   try {
-    if (r.isSuccess !== true) fail('invalid-option', 'the result must have "isSuccess": true or false.');
+    if (r.isSuccess !== true) raise('invalid-option', 'the result must have "isSuccess": true or false.');
     const values = RESULT_FIELDS.map((field) => r[field]);
     // Without a new type the current scheme (default `'Bearer'`) is kept.
     values[1] ??= session.tokenType;
     const payload: RefreshSucceededPayload<U> = {
       ...ref,
-      ...readTokens(values, RESULT_FIELDS, options.now, options.intervalConfigured),
+      ...readTokens(
+        values,
+        RESULT_FIELDS,
+        options.now,
+        options.intervalConfigured || 'newAuthTokenExpireIn, or an interval in createRefresh',
+      ),
     };
     if (r.newAuthUserState !== undefined) payload.userState = r.newAuthUserState as U | null;
     return { kind: 'success', payload };

@@ -1,0 +1,177 @@
+// @vitest-environment jsdom
+import {
+  AuthError,
+  authReducer,
+  createAuthStorage,
+  createRefresh,
+  refreshFailed,
+  refreshNow,
+  refreshSucceeded,
+  sessionSynced,
+  signIn,
+  tokenExpired,
+  type AuthState,
+} from 'redux-auth-kit';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { makeStore, uniqueAuthName } from './support/harness';
+import { jwtFor, makeJwt } from './support/jwt';
+import { createLockManager } from './support/locks';
+
+const T0 = new Date('2026-01-01T00:00:00Z').getTime();
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+  localStorage.clear();
+});
+afterEach(() => vi.useRealTimers());
+
+const signedIn = (): AuthState =>
+  authReducer(undefined, signIn({ auth: { token: jwtFor(600) }, refresh: 'r1', userState: { name: 'Ada' } }));
+
+describe('a token that expired within the clock-skew tolerance', () => {
+  for (const withLocks of [false, true]) {
+    test(`is refreshed at once after sign-in, never taken for a sign-out in another tab (${withLocks ? 'with' : 'without'} Web Locks)`, async () => {
+      const sent: Array<string | undefined> = [];
+      const refresh = createRefresh({
+        refreshApiCallback: async ({ refreshToken }) => {
+          sent.push(refreshToken);
+          return { isSuccess: true, newAuthToken: jwtFor(600) };
+        },
+      });
+      const { store, persistor } = await makeStore({
+        authName: uniqueAuthName(),
+        authType: 'localstorage',
+        refresh,
+        listener: withLocks ? { crossTab: { locks: createLockManager().manager } } : {},
+      });
+      // No `iat`, and `exp` 30 s ago: accepted (the client clock may be ahead), and due at once.
+      store.dispatch(signIn({ auth: { token: makeJwt({ exp: T0 / 1000 - 30 }) }, refresh: 'r1' }));
+      await persistor.flush();
+      await vi.advanceTimersByTimeAsync(100);
+
+      expect(sent).toEqual(['r1']);
+      expect(store.getState().auth.session?.generation).toBe(1);
+    });
+  }
+});
+
+describe('refreshSucceeded', () => {
+  test('keeps the refresh token, its expiry and the user state when the payload leaves them undefined', () => {
+    const state = signedIn();
+    const session = state.session!;
+    const next = authReducer(
+      state,
+      // Explicit `undefined`s, as a JavaScript caller may write them (the types forbid them).
+      refreshSucceeded({
+        sessionId: session.id,
+        generation: session.generation,
+        token: 'next-token',
+        tokenType: 'Bearer',
+        expiresAt: T0 + 600_000,
+        receivedAt: T0,
+        refreshToken: undefined,
+        refreshExpiresAt: undefined,
+        userState: undefined,
+      } as never),
+    );
+    expect(next.session).toMatchObject({
+      generation: 1,
+      token: 'next-token',
+      refreshToken: 'r1',
+      refreshExpiresAt: session.refreshExpiresAt,
+      userState: { name: 'Ada' },
+    });
+  });
+
+  test('takes only session fields from its payload', () => {
+    const state = signedIn();
+    const session = state.session!;
+    const payload = {
+      sessionId: session.id,
+      generation: session.generation,
+      token: 'next-token',
+      tokenType: 'Bearer',
+      expiresAt: T0 + 600_000,
+      receivedAt: T0,
+      startedAt: 1,
+      id: 'forged',
+      note: 'not a session field',
+    };
+    const next = authReducer(state, refreshSucceeded(payload));
+    expect(next.session).toEqual({ ...session, generation: 1, token: 'next-token', receivedAt: T0 });
+  });
+});
+
+test('actions naming no session change nothing while signed out, and never throw', () => {
+  const signedOut = authReducer(undefined, { type: 'init' });
+  const nameless = [
+    tokenExpired({} as never),
+    refreshFailed({ reason: 'network', retryAt: 1 } as never),
+    refreshSucceeded({ token: 't', tokenType: 'Bearer', expiresAt: null, receivedAt: T0 } as never),
+  ];
+  for (const action of nameless) expect(authReducer(signedOut, action)).toBe(signedOut);
+  // A sign-out naming an invalid session ends nothing.
+  const state = signedIn();
+  expect(authReducer(state, sessionSynced({ session: null, ended: null as never, now: T0 }))).toBe(state);
+});
+
+test('a sign-in without a token says that the token is missing', () => {
+  for (const params of [undefined, {}, { auth: null }, { auth: {} }]) {
+    expect(() => signIn(params as never)).toThrowError(
+      expect.objectContaining({ code: 'invalid-token', message: 'auth.token is missing.' }),
+    );
+  }
+  expect(() => signIn({ auth: { token: jwtFor(60) }, refresh: 5 as never })).toThrowError(
+    /^refresh \(the refresh token\) must be a non-empty/,
+  );
+});
+
+test('storage refuses a session it could not read back, and keeps no token', async () => {
+  const storage = createAuthStorage({ authType: 'localstorage' });
+  const unreadable = JSON.stringify({
+    session: JSON.stringify({ id: 'x', token: 'secret' }),
+    _persist: '{}',
+  });
+  localStorage.setItem('_auth', 'old');
+  await expect(storage.setItem('_auth', unreadable)).rejects.toBeInstanceOf(AuthError);
+  expect(localStorage.getItem('_auth')).toBeNull();
+  // A signed-out state is removed without complaint.
+  localStorage.setItem('_auth', 'old');
+  await storage.setItem('_auth', JSON.stringify({ session: 'null', _persist: '{}' }));
+  expect(localStorage.getItem('_auth')).toBeNull();
+});
+
+test('a refresh whose session moved on while storage was re-read sends nothing', async () => {
+  const sent: Array<string | undefined> = [];
+  const refresh = createRefresh({
+    refreshApiCallback: async ({ refreshToken }) => {
+      sent.push(refreshToken);
+      return { isSuccess: true, newAuthToken: jwtFor(600) };
+    },
+  });
+  const { store, persistor } = await makeStore({
+    authName: uniqueAuthName(),
+    authType: 'localstorage',
+    refresh,
+  });
+  store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'r1' }));
+  await persistor.flush();
+  // While this tab reads storage before calling, another tab's refresh is announced: its write
+  // did not reach storage, so only the announcement says that r1 is spent.
+  const read = vi.spyOn(Storage.prototype, 'getItem').mockImplementationOnce(function (this: Storage, key) {
+    const session = store.getState().auth.session!;
+    store.dispatch(
+      sessionSynced({
+        session: { ...session, generation: 1, token: jwtFor(600), refreshToken: 'r2' },
+        now: Date.now(),
+      }),
+    );
+    // The stored value itself is still the old one.
+    return Storage.prototype.getItem.call(this, key);
+  });
+  const outcome = await (store.dispatch as (action: unknown) => Promise<unknown>)(refreshNow());
+
+  expect(read).toHaveBeenCalled();
+  expect(sent).toEqual([]);
+  expect(outcome).toEqual({ ok: true });
+  expect(store.getState().auth.session).toMatchObject({ generation: 1, refreshToken: 'r2' });
+});
