@@ -1,5 +1,6 @@
 import { jwtDecode, type JwtPayload } from 'jwt-decode';
 import { raise } from './errors';
+import type { RefreshSucceededPayload, SessionRef } from './slice';
 
 /** A finite number (`Number.isFinite` is false for anything that is not a number). */
 export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
@@ -69,17 +70,12 @@ function expiryOf(
   return life > 0 ? now + life * 1000 : exp * 1000;
 }
 
-/** Validated tokens of a sign-in or a refresh result; expiries in local epoch ms. */
-export interface Tokens {
-  token: string;
-  tokenType: string;
-  expiresAt: number | null;
-  receivedAt: number;
-  /** Only when a refresh token was given. */
-  refreshToken?: string;
-  /** Only when a refresh token or its lifetime was given (`null`: unknown). */
-  refreshExpiresAt?: number | null;
-}
+/**
+ * Validated tokens of a sign-in or a refresh result; expiries in local epoch ms.
+ * `refreshToken` only when one was given; `refreshExpiresAt` only when a
+ * refresh token or its lifetime was (`null`: unknown).
+ */
+export type Tokens = Omit<RefreshSucceededPayload, keyof SessionRef | 'userState'>;
 
 /** Five fields, in the order of {@link readTokens}' values. */
 export type TokenFields = readonly [string, string, string, string, string];

@@ -24,19 +24,25 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
+/** A refresh that always succeeds, recording the refresh token each call sent. */
+function recordingRefresh() {
+  const sent: Array<string | undefined> = [];
+  const refresh = createRefresh({
+    refreshApiCallback: async ({ refreshToken }) => {
+      sent.push(refreshToken);
+      return { isSuccess: true, newAuthToken: jwtFor(600) };
+    },
+  });
+  return { sent, refresh };
+}
+
 const signedIn = (): AuthState =>
   authReducer(undefined, signIn({ auth: { token: jwtFor(600) }, refresh: 'r1', userState: { name: 'Ada' } }));
 
 describe('a token that expired within the clock-skew tolerance', () => {
   for (const withLocks of [false, true]) {
     test(`is refreshed at once after sign-in, never taken for a sign-out in another tab (${withLocks ? 'with' : 'without'} Web Locks)`, async () => {
-      const sent: Array<string | undefined> = [];
-      const refresh = createRefresh({
-        refreshApiCallback: async ({ refreshToken }) => {
-          sent.push(refreshToken);
-          return { isSuccess: true, newAuthToken: jwtFor(600) };
-        },
-      });
+      const { sent, refresh } = recordingRefresh();
       const { store, persistor } = await makeStore({
         authName: uniqueAuthName(),
         authType: 'localstorage',
@@ -54,6 +60,16 @@ describe('a token that expired within the clock-skew tolerance', () => {
   }
 });
 
+/** A refreshSucceeded payload with a new access token for `state`'s session. */
+const newTokensFor = ({ session }: AuthState) => ({
+  sessionId: session!.id,
+  generation: session!.generation,
+  token: 'next-token',
+  tokenType: 'Bearer',
+  expiresAt: T0 + 600_000,
+  receivedAt: T0,
+});
+
 describe('refreshSucceeded', () => {
   test('keeps the refresh token, its expiry and the user state when the payload leaves them undefined', () => {
     const state = signedIn();
@@ -62,12 +78,7 @@ describe('refreshSucceeded', () => {
       state,
       // Explicit `undefined`s, as a JavaScript caller may write them (the types forbid them).
       refreshSucceeded({
-        sessionId: session.id,
-        generation: session.generation,
-        token: 'next-token',
-        tokenType: 'Bearer',
-        expiresAt: T0 + 600_000,
-        receivedAt: T0,
+        ...newTokensFor(state),
         refreshToken: undefined,
         refreshExpiresAt: undefined,
         userState: undefined,
@@ -86,12 +97,7 @@ describe('refreshSucceeded', () => {
     const state = signedIn();
     const session = state.session!;
     const payload = {
-      sessionId: session.id,
-      generation: session.generation,
-      token: 'next-token',
-      tokenType: 'Bearer',
-      expiresAt: T0 + 600_000,
-      receivedAt: T0,
+      ...newTokensFor(state),
       startedAt: 1,
       id: 'forged',
       note: 'not a session field',
@@ -141,13 +147,7 @@ test('storage refuses a session it could not read back, and keeps no token', asy
 });
 
 test('a refresh whose session moved on while storage was re-read sends nothing', async () => {
-  const sent: Array<string | undefined> = [];
-  const refresh = createRefresh({
-    refreshApiCallback: async ({ refreshToken }) => {
-      sent.push(refreshToken);
-      return { isSuccess: true, newAuthToken: jwtFor(600) };
-    },
-  });
+  const { sent, refresh } = recordingRefresh();
   const { store, persistor } = await makeStore({
     authName: uniqueAuthName(),
     authType: 'localstorage',
