@@ -89,7 +89,9 @@ export const authSlice = /* @__PURE__ */ createSlice({
      * for a malformed, opaque-without-expiry or expired token.
      */
     signIn: {
-      reducer: (state, action: PayloadAction<AuthSession>) => startedWith(state, action.payload),
+      // A token accepted within the clock-skew tolerance may already be past: never handed out then.
+      reducer: (state, { payload }: PayloadAction<AuthSession>) =>
+        startedWith(state, payload, passed(payload.expiresAt, payload.receivedAt)),
       prepare: (params: SignInParams) => ({ payload: sessionFromSignIn(params, Date.now()) }),
     },
     /** End the session; storage is cleared by the persistence layer. */
@@ -107,17 +109,21 @@ export const authSlice = /* @__PURE__ */ createSlice({
       if (session === null || !isCurrent(state, payload)) return;
       // Only the session's own fields are taken; what the payload leaves undefined keeps what the session had.
       const { token, tokenType, expiresAt, receivedAt, refreshToken, refreshExpiresAt, userState } = payload;
-      return startedWith(state, {
-        ...session,
-        generation: session.generation + 1,
-        token,
-        tokenType,
-        expiresAt,
-        receivedAt,
-        refreshToken: refreshToken ?? session.refreshToken,
-        refreshExpiresAt: refreshExpiresAt === undefined ? session.refreshExpiresAt : refreshExpiresAt,
-        userState: userState === undefined ? session.userState : userState,
-      });
+      return startedWith(
+        state,
+        {
+          ...session,
+          generation: session.generation + 1,
+          token,
+          tokenType,
+          expiresAt,
+          receivedAt,
+          refreshToken: refreshToken ?? session.refreshToken,
+          refreshExpiresAt: refreshExpiresAt === undefined ? session.refreshExpiresAt : refreshExpiresAt,
+          userState: userState === undefined ? session.userState : userState,
+        },
+        passed(expiresAt, receivedAt),
+      );
     },
     /** A refresh failed. `'rejected'` ends the session; anything else schedules a retry. */
     refreshFailed(state, { payload }: PayloadAction<RefreshFailedPayload>) {

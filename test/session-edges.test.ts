@@ -4,9 +4,11 @@ import {
   authReducer,
   createAuthStorage,
   createRefresh,
+  markerCookieName,
   refreshFailed,
   refreshNow,
   refreshSucceeded,
+  selectAuthHeader,
   sessionSynced,
   signIn,
   tokenExpired,
@@ -15,6 +17,7 @@ import {
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { jwtFor, makeJwt } from './support/jwt';
+import { createChannelHub } from './support/channel';
 import { createLockManager } from './support/locks';
 
 const T0 = new Date('2026-01-01T00:00:00Z').getTime();
@@ -22,7 +25,10 @@ beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
   localStorage.clear();
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 /** A refresh that always succeeds, recording the refresh token each call sent. */
 function recordingRefresh() {
@@ -40,24 +46,65 @@ const signedIn = (): AuthState =>
   authReducer(undefined, signIn({ auth: { token: jwtFor(600) }, refresh: 'r1', userState: { name: 'Ada' } }));
 
 describe('a token that expired within the clock-skew tolerance', () => {
+  // No `iat`, and `exp` 30 s ago: accepted (the client clock may be ahead), and due at once.
+  const pastToken = (): string => makeJwt({ exp: Date.now() / 1000 - 30 });
+
   for (const withLocks of [false, true]) {
-    test(`is refreshed at once after sign-in, never taken for a sign-out in another tab (${withLocks ? 'with' : 'without'} Web Locks)`, async () => {
-      const { sent, refresh } = recordingRefresh();
+    test(`is stored, refreshed at once after sign-in, and kept when that refresh fails transiently (${withLocks ? 'with' : 'without'} Web Locks)`, async () => {
+      const sent: Array<string | undefined> = [];
+      const refresh = createRefresh({
+        refreshApiCallback: async ({ refreshToken }) => {
+          sent.push(refreshToken);
+          throw new TypeError('Failed to fetch');
+        },
+      });
+      const authName = uniqueAuthName();
       const { store, persistor } = await makeStore({
-        authName: uniqueAuthName(),
+        authName,
         authType: 'localstorage',
         refresh,
         listener: withLocks ? { crossTab: { locks: createLockManager().manager } } : {},
       });
-      // No `iat`, and `exp` 30 s ago: accepted (the client clock may be ahead), and due at once.
-      store.dispatch(signIn({ auth: { token: makeJwt({ exp: T0 / 1000 - 30 }) }, refresh: 'r1' }));
+      store.dispatch(signIn({ auth: { token: pastToken() }, refresh: 'r1' }));
       await persistor.flush();
       await vi.advanceTimersByTimeAsync(100);
 
       expect(sent).toEqual(['r1']);
-      expect(store.getState().auth.session?.generation).toBe(1);
+      expect(store.getState().auth.session).not.toBeNull();
+      expect(store.getState().auth.refresh.status).toBe('retrying');
+      // Stored as it is, so a reload (or another tab) finds the session.
+      expect(localStorage.getItem(authName)).toContain('r1');
     });
   }
+
+  test('is never handed out, even by the reducer alone', () => {
+    const state = authReducer(undefined, signIn({ auth: { token: pastToken() }, refresh: 'r1' }));
+    expect(selectAuthHeader({ auth: state })).toBeNull();
+  });
+
+  test('from a refresh result is refreshed again only after a pause, never in a loop', async () => {
+    const warn = vi.fn();
+    const sentAt: number[] = [];
+    const refresh = createRefresh({
+      refreshApiCallback: async () => {
+        sentAt.push(Date.now() - T0);
+        // A loop would never let timers advance: stop answering after a few.
+        if (sentAt.length > 10) return new Promise<never>(() => {});
+        return { isSuccess: true, newAuthToken: pastToken() };
+      },
+    });
+    const { store } = await makeStore({
+      authName: uniqueAuthName(),
+      refresh,
+      listener: { logger: { error: () => {}, warn } },
+    });
+    store.dispatch(signIn({ auth: { token: jwtFor(60) }, refresh: 'r1' }));
+    await vi.advanceTimersByTimeAsync(100_000);
+
+    // Due at 30 s (the margin capped at half of 60 s), then every 30 s.
+    expect(sentAt).toEqual([30_000, 60_000, 90_000]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('arrived already expired'));
+  });
 });
 
 /** A refreshSucceeded payload with a new access token for `state`'s session. */
@@ -174,4 +221,43 @@ test('a refresh whose session moved on while storage was re-read sends nothing',
   expect(sent).toEqual([]);
   expect(outcome).toEqual({ ok: true });
   expect(store.getState().auth.session).toMatchObject({ generation: 1, refreshToken: 'r2' });
+});
+
+test('a refresh waiting for lagging storage settles as done when the session moves on meanwhile', async () => {
+  const { sent, refresh } = recordingRefresh();
+  const authName = uniqueAuthName();
+  const { store, persistor } = await makeStore({ authName, authType: 'localstorage', refresh });
+  store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'r1' }));
+  await persistor.flush();
+  const session = store.getState().auth.session!;
+  // The marker says another tab stored generation 1; this tab's localStorage has not caught up.
+  document.cookie = `${markerCookieName(authName)}=${session.id}.1; path=/`;
+  const outcome = (store.dispatch as (action: unknown) => Promise<unknown>)(refreshNow());
+  await vi.advanceTimersByTimeAsync(100);
+  // Its announcement arrives while this tab still waits for storage, which goes on lagging.
+  vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {});
+  store.dispatch(
+    sessionSynced({ session: { ...session, generation: 1, refreshToken: 'r2' }, now: Date.now() }),
+  );
+  await vi.advanceTimersByTimeAsync(1_500);
+
+  await expect(outcome).resolves.toEqual({ ok: true });
+  expect(sent).toEqual([]);
+});
+
+test('a sign-out from another tab ends only the session it names; a malformed one ends nothing', async () => {
+  const hub = createChannelHub();
+  const authName = uniqueAuthName();
+  const { store } = await makeStore({ authName, listener: { crossTab: { channel: hub.as('A') } } });
+  store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'r1' }));
+  const other = hub.as('B')(authName);
+  const signOutNaming = async (ended: unknown): Promise<void> => {
+    other.postMessage({ kind: 'redux-auth-kit/session', session: null, ended, stored: true });
+    await vi.advanceTimersByTimeAsync(10);
+  };
+
+  for (const ended of [42, null, 'another-session']) await signOutNaming(ended);
+  expect(store.getState().auth.session).not.toBeNull();
+  await signOutNaming(store.getState().auth.session!.id);
+  expect(store.getState().auth.session).toBeNull();
 });

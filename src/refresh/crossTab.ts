@@ -186,7 +186,8 @@ export function createTabs(
     const message = data as Partial<SyncMessage> | null;
     if (closed || message?.kind !== SYNC_KIND) return;
     if (message.session === null) {
-      return void sync({ session: null, ...(typeof message.ended === 'string' && { ended: message.ended }) });
+      // `ended` goes on as sent: one that names no session (malformed) ends nothing.
+      return void sync({ session: null, ...('ended' in message && { ended: message.ended as string }) });
     }
     const session = parseStoredSession(message.session);
     if (!session) return;

@@ -181,7 +181,8 @@ export function createRefreshEngine<U>(
       lagging: RefreshFailureReason,
     ): Promise<RefreshOutcome | void> => {
       const newer = await wait(tabs!.newer(session));
-      if (newer === 'lagging') return fail(lagging);
+      // Storage has not caught up; if the session moved on meanwhile (an announcement), that settles it.
+      if (newer === 'lagging') return superseded() || fail(lagging);
       if (newer === 'ended') {
         sync({ session: null, ended: ref.sessionId });
         return failure('signed-out');
@@ -244,6 +245,13 @@ export function createRefreshEngine<U>(
           now: Date.now(),
         });
         if (parsed.kind === 'success') {
+          const { expiresAt, receivedAt } = parsed.payload;
+          if (passed(expiresAt, receivedAt)) {
+            logger.warn(
+              `${LOG}newAuthToken arrived already expired by this device's clock; the next refresh waits 30 s. ` +
+                'Tokens with "iat", or newAuthTokenExpireIn, are immune to a skewed clock.',
+            );
+          }
           release();
           dispatch(refreshSucceeded(parsed.payload));
           // The lock is let go only once storage and the marker hold the new tokens, where the next

@@ -18,18 +18,31 @@ export type DueStep = 'end' | 'expire' | 'refresh';
 /** `null` for a moment that never comes. */
 const finite = (at: number): number | null => (at < Infinity ? at : null);
 
+/** How long a refreshed token that arrived already expired waits before the next refresh. */
+export const EXPIRED_ON_ARRIVAL_WAIT_MS = 30_000;
+
 /**
  * When the session's access token should be refreshed: the earlier of
  * `interval` after it arrived and `expiry − margin`, with the margin capped at
  * half the token's lifetime so short tokens are never sent at the last instant.
+ * A token that arrived already expired (a JWT without `iat`, `exp` within the
+ * clock-skew tolerance, on a device whose clock is ahead) is refreshed at once
+ * after a sign-in, but after a refresh only {@link EXPIRED_ON_ARRIVAL_WAIT_MS}
+ * later: the server would answer the same way, and at once would be a loop.
  */
-export function refreshDueAt({ expiresAt, receivedAt }: AuthSession, policy: SchedulePolicy): number | null {
+export function refreshDueAt(
+  { expiresAt, receivedAt, generation }: AuthSession,
+  policy: SchedulePolicy,
+): number | null {
+  const expiredOnArrival = generation > 0 && passed(expiresAt, receivedAt);
   return finite(
     Math.min(
       receivedAt + (policy.intervalMs ?? Infinity),
       expiresAt === null
         ? Infinity
-        : expiresAt - Math.min(policy.marginMs, Math.max(0, expiresAt - receivedAt) / 2),
+        : expiredOnArrival
+          ? receivedAt + EXPIRED_ON_ARRIVAL_WAIT_MS
+          : expiresAt - Math.min(policy.marginMs, Math.max(0, expiresAt - receivedAt) / 2),
     ),
   );
 }
