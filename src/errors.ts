@@ -36,3 +36,6 @@ export class AuthError extends Error {
 export function raise(code: AuthErrorCode, message: string): never {
   throw new AuthError(code, message);
 }
+
+/** What every log line of ours starts with. */
+export const LOG = '[redux-auth-kit] ';

@@ -12,6 +12,16 @@ const SIGN_IN_FIELDS: TokenFields = [
 ];
 
 /**
+ * Whether `candidate` replaces `current`: a later generation of the same
+ * session, or a session signed in later. How tabs converge whatever order
+ * their news arrives in.
+ */
+export const isNewerSession = (candidate: AuthSession, current: AuthSession): boolean =>
+  candidate.id === current.id
+    ? candidate.generation > current.generation
+    : candidate.startedAt > current.startedAt;
+
+/**
  * Builds the session a sign-in starts, or throws `AuthError` for a token that
  * is malformed, opaque without an expiry, or already expired.
  */

@@ -1,5 +1,5 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import { sessionFromSignIn } from './session';
+import { isNewerSession, sessionFromSignIn } from './session';
 import { passed } from './token';
 import type { AuthSession, AuthState, RefreshFailureReason, SignInParams, SignOutReason } from './types';
 
@@ -155,11 +155,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
           ? signedOut(state)
           : undefined;
       }
-      const newer =
-        current === null ||
-        (current.id === session.id
-          ? session.generation > current.generation
-          : session.startedAt > current.startedAt);
+      const newer = current === null || isNewerSession(session, current);
       if (newer) return startedWith(state, session, passed(session.expiresAt, now));
     },
     /** What storage held at startup, validated. Never overrides a session started meanwhile. */

@@ -11,7 +11,7 @@ import {
   type PersistConfig,
 } from 'redux-persist';
 import type { PersistPartial } from 'redux-persist/es/persistReducer';
-import { raise } from '../errors';
+import { LOG, raise } from '../errors';
 import { authReducer } from '../slice';
 import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
@@ -134,7 +134,7 @@ export function authPersistConfig(
     stateReconciler: (_inbound, _original, reduced) => reduced,
     writeFailHandler: (error) => {
       // The stored copy is removed so a reload cannot reuse a spent refresh token.
-      logger.error(`[redux-auth-kit] could not persist "${key}", removed it: ${error.message}`);
+      logger.error(`${LOG}could not persist "${key}", removed it: ${error.message}`);
       storage.removeItem(key).catch(() => {});
     },
   };

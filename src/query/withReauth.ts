@@ -1,5 +1,6 @@
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { checkClock, refreshNow } from '../actions';
+import { LOG } from '../errors';
 import { selectAuthHeader, selectIsAuthenticated, selectRefreshStatus } from '../selectors';
 import type { AuthRootState, RefreshOutcome } from '../types';
 import { authorizeFetchArgs, ownAuthorization, type AuthorizableArgs } from './args';
@@ -85,7 +86,7 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
   // says what is wrong and what to do.
   const reported = new Set<string>();
   const report = (message: string, log: (message: string) => void): void => {
-    if (!reported.has(message)) log('[redux-auth-kit] withReauth: ' + message);
+    if (!reported.has(message)) log(LOG + 'withReauth: ' + message);
     reported.add(message);
   };
 

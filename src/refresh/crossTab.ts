@@ -11,6 +11,7 @@ import {
 import { decodeStoredSession, encodeStoredSession } from '../persist/format';
 import { parseStoredSession } from '../persist/validate';
 import type { AuthStorage } from '../persist/storage';
+import { isNewerSession } from '../session';
 import type { AuthSession, AuthState } from '../types';
 
 /**
@@ -258,11 +259,7 @@ export function createTabs(
         if (reaches(current) || reaches(stored)) {
           if (!stored) return known.has(current.id) ? 'ended' : null;
           known.add(stored.id);
-          const newer =
-            stored.id === current.id
-              ? stored.generation > current.generation
-              : stored.startedAt > current.startedAt;
-          return newer ? stored : null;
+          return isNewerSession(stored, current) ? stored : null;
         }
         if (waited >= 1_000) return 'lagging';
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,5 +1,5 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
-import { raise } from '../errors';
+import { LOG, raise } from '../errors';
 import {
   isCurrent,
   refreshFailed,
@@ -20,7 +20,6 @@ import type { RefreshApiCallbackParam } from './types';
 import { browserWakeSource, type WakeReason } from './wake';
 
 /** What every message this library logs starts with. */
-export const LOG = '[redux-auth-kit] ';
 
 type AbortCause = 'timeout' | 'signed-out' | 'disposed';
 

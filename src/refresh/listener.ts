@@ -1,13 +1,13 @@
 import { createListenerMiddleware, type Middleware, type UnknownAction } from '@reduxjs/toolkit';
 import { checkClock, refreshNow, type RefreshNowAction } from '../actions';
-import { raise } from '../errors';
+import { LOG, raise } from '../errors';
 import { sessionRestored } from '../slice';
 import { parseStoredSession } from '../persist/validate';
 import { DEFAULT_AUTH_NAME, REHYDRATE } from '../persist/persistAuthReducer';
 import type { AuthStorage } from '../persist/storage';
 import type { AuthRootState, RefreshOutcome } from '../types';
 import type { CrossTabOptions } from './crossTab';
-import { createRefreshEngine, LOG } from './engine';
+import { createRefreshEngine } from './engine';
 import type { RefreshOptions } from './types';
 import type { WakeSource } from './wake';
 
