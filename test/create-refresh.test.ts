@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { AuthError, createRefresh, type RefreshApiResult, type RefreshOptions } from 'redux-auth-kit';
+import {
+  AuthError,
+  createAuthListener,
+  createRefresh,
+  type RefreshApiResult,
+  type RefreshOptions,
+} from 'redux-auth-kit';
 
 const callback = async (): Promise<RefreshApiResult> => ({ isSuccess: false });
 
@@ -84,5 +90,18 @@ describe('createRefresh validates its options', () => {
   test('interval is optional when tokens carry their own expiry', () => {
     const options = { refreshApiCallback: callback };
     expect(createRefresh(options)).toBe(options);
+  });
+});
+
+describe('createAuthListener validates wallClockCheck the same way', () => {
+  test.each([-1, Number.NaN, Infinity, '1', 2_147_484])('wallClockCheck = %s is refused', (value) => {
+    const error = errorOf(() => createAuthListener({ wallClockCheck: value as number }));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe('invalid-option');
+    expect(error.message).toContain('"wallClockCheck" must be >= 0 seconds');
+  });
+
+  test.each([0, 0.5, 1, 2_147_483])('wallClockCheck = %s is accepted (0 turns the check off)', (value) => {
+    createAuthListener({ wallClockCheck: value }).dispose();
   });
 });

@@ -3,9 +3,27 @@ import { isFiniteNumber } from '../token';
 import { MAX_TIMER_DELAY } from './schedule';
 import type { RefreshOptions } from './types';
 
-// In this order: `margin` (index 1) may be 0; from `timeout` on (index 2+) each is a single
-// timer, and timers above 2^31-1 ms fire at once (the scheduler splits its own long waits).
-const SECONDS_OPTIONS = ['interval', 'margin', 'timeout', 'retryDelay', 'maxRetryDelay'] as const;
+/**
+ * Throws `invalid-option` naming `label` unless `value` is undefined or a number
+ * of seconds: above 0 (or 0 when `zeroOk`), and when it is a single timer at
+ * most 2147483 s, since timers above 2^31-1 ms fire at once (the scheduler
+ * splits its own long waits, so `interval` and `margin` are not single timers).
+ */
+export function checkSeconds(label: string, value: unknown, zeroOk: boolean, oneTimer: boolean): void {
+  if (
+    value !== undefined &&
+    !(
+      isFiniteNumber(value) &&
+      (value > 0 || (zeroOk && value === 0)) &&
+      (!oneTimer || value * 1000 <= MAX_TIMER_DELAY)
+    )
+  ) {
+    raise(
+      'invalid-option',
+      `${label} must be ${zeroOk ? '>= 0' : '> 0'} seconds${oneTimer ? ', at most 2147483' : ''}.`,
+    );
+  }
+}
 
 /**
  * Validates refresh options and returns them, typed. Throws `AuthError`
@@ -15,22 +33,12 @@ export function createRefresh<U = unknown>(options: RefreshOptions<U>): RefreshO
   if (typeof (options as Partial<RefreshOptions<U>> | null)?.refreshApiCallback !== 'function') {
     raise('invalid-option', 'createRefresh: "refreshApiCallback" must be a function.');
   }
-  SECONDS_OPTIONS.forEach((name, i) => {
-    const value = options[name];
-    if (
-      value !== undefined &&
-      !(
-        isFiniteNumber(value) &&
-        (value > 0 || (i === 1 && value === 0)) &&
-        (i < 2 || value * 1000 <= MAX_TIMER_DELAY)
-      )
-    ) {
-      // 2147483 s: MAX_TIMER_DELAY in whole seconds.
-      raise(
-        'invalid-option',
-        `createRefresh: "${name}" must be ${i === 1 ? '>= 0' : '> 0'} seconds${i < 2 ? '' : ', at most 2147483'}.`,
-      );
-    }
-  });
+  const check = (name: keyof RefreshOptions<U>, zeroOk: boolean, oneTimer: boolean): void =>
+    checkSeconds(`createRefresh: "${name}"`, options[name], zeroOk, oneTimer);
+  check('interval', false, false);
+  check('margin', true, false);
+  check('timeout', false, true);
+  check('retryDelay', false, true);
+  check('maxRetryDelay', false, true);
   return options;
 }

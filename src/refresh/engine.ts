@@ -1,5 +1,5 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
-import { LOG, raise } from '../errors';
+import { LOG } from '../errors';
 import {
   isCurrent,
   refreshFailed,
@@ -10,16 +10,15 @@ import {
   tokenExpired,
   type SessionRef,
 } from '../slice';
-import { isFiniteNumber, passed } from '../token';
+import { passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshFailureReason, RefreshOutcome } from '../types';
 import { createTabs, refreshLockName, withLock, type Sync, type Tabs } from './crossTab';
+import { checkSeconds } from './createRefresh';
 import type { AuthListenerApi, AuthListenerOptions } from './listener';
 import { parseRefreshResult } from './result';
 import { backoffDelay, dueSteps, MAX_TIMER_DELAY, nextWakeAt } from './schedule';
 import type { RefreshApiCallbackParam } from './types';
 import { browserWakeSource, type WakeReason } from './wake';
-
-/** What every message this library logs starts with. */
 
 type AbortCause = 'timeout' | 'signed-out' | 'disposed';
 
@@ -64,9 +63,7 @@ export function createRefreshEngine<U>(
   const random = options.random ?? Math.random;
   const wake = options.wake ?? browserWakeSource;
   const clock = options.wallClockCheck ?? 1;
-  if (!isFiniteNumber(clock) || clock < 0 || clock * 1000 > MAX_TIMER_DELAY) {
-    raise('invalid-option', '"wallClockCheck" must be 0 or a number of seconds.');
-  }
+  checkSeconds('"wallClockCheck"', clock, true, true);
   const interval = refreshOptions?.interval;
   const policy = {
     canRefresh: !!refreshOptions,
