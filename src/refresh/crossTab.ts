@@ -6,6 +6,7 @@ import {
   sessionRestored,
   signIn,
   signOut,
+  type SessionRef,
   type SessionSyncedPayload,
 } from '../slice';
 import { decodeStoredSession, encodeStoredSession } from '../persist/format';
@@ -174,8 +175,6 @@ export function createTabs(
   // from another tab must not revive a session that ended before this tab could see it end.
   const ended = new Set<string>();
   let signedOutSince = Date.now();
-  /** The session id the last auth action left (`null`: signed out); undefined before any. */
-  let last: string | null | undefined;
   let lastEnded: string | undefined;
   let endedAnnounced: string | undefined;
   /** This tab's latest announcement: its storage write, the marker and the message. */
@@ -267,16 +266,15 @@ export function createTabs(
     },
 
     /**
-     * Follows an auth action: records a session that ended here (and since when
-     * this tab is signed out), a session read back from storage, and announces
-     * what this tab did itself.
+     * Follows an auth action, given what the previous one left (`null`: signed
+     * out; undefined before any): records a session that ended here (and since
+     * when this tab is signed out), a session read back from storage, and
+     * announces what this tab did itself.
      */
-    seen(action: UnknownAction): void {
+    seen(action: UnknownAction, before: SessionRef | null | undefined): void {
       const { session } = auth();
-      const id = session?.id ?? null;
-      if (last && last !== id) ended.add((lastEnded = last));
-      if (!id && last !== null) signedOutSince = Date.now();
-      last = id;
+      if (before && before.sessionId !== session?.id) ended.add((lastEnded = before.sessionId));
+      if (!session && before !== null) signedOutSince = Date.now();
       // A session read from storage at startup: if storage is empty later, it ended.
       if (session && sessionRestored.match(action)) known.add(session.id);
       if (announces(action)) announce(session);

@@ -372,13 +372,14 @@ export function createRefreshEngine<U>(
    */
   function seen(action: UnknownAction): SessionRef | null {
     const { session } = auth();
+    const before = observed;
     observed = session && refOf(session);
     if (flight && session?.id !== flightSession) {
       abortFlight('signed-out');
       // A refresh for the new session must not join the abandoned one while it unwinds.
       flight = null;
     }
-    tabs?.seen(action);
+    tabs?.seen(action, before);
     return observed;
   }
 
