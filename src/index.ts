@@ -71,10 +71,10 @@ export {
   authPersistConfig,
   createAuthStorage,
   DEFAULT_AUTH_NAME,
+  PERSIST_ACTIONS,
   type AuthPersistOptions,
   type PersistedAuthState,
 } from './persist/persistAuthReducer';
 export { createLocalStorage, type AuthStorage } from './persist/storage';
 export { createCookieStorage, type CookieSameSite, type CookieStorageOptions } from './persist/cookieStorage';
 export { authDevToolsOptions, redactTokens, REDACTED, withAuthRedaction } from './devtools';
-export { PERSIST_ACTIONS } from './persist/actions';

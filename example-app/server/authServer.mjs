@@ -141,24 +141,19 @@ export async function startAuthServer(options = {}) {
   /** Signs a new access/refresh pair. Records nothing: see {@link recordPair}. */
   async function signPair(family, user) {
     const iat = Math.floor(nowSeconds());
+    const sign = (claims, jti, ttl) =>
+      new SignJWT({ ...claims, fam: family })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setSubject(user.id)
+        .setJti(jti)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttl)
+        .sign(secret);
     const accessJti = randomUUID();
-    const accessToken = await new SignJWT({ typ: 'access', name: user.name, fam: family })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setSubject(user.id)
-      .setJti(accessJti)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + accessTtl)
-      .sign(secret);
     const refreshJti = randomUUID();
-    const refreshToken = await new SignJWT({ typ: 'refresh', fam: family })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setSubject(user.id)
-      .setJti(refreshJti)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + refreshTtl)
-      .sign(secret);
+    const accessToken = await sign({ typ: 'access', name: user.name }, accessJti, accessTtl);
+    const refreshToken = await sign({ typ: 'refresh' }, refreshJti, refreshTtl);
     return { family, user, iat, accessJti, accessToken, refreshJti, refreshToken };
   }
 

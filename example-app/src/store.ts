@@ -61,22 +61,26 @@ const failureText: Record<RefreshFailureReason, string> = {
 
 const seconds = (ms: number): string => `${Math.max(0, Math.round(ms / 1000))} s`;
 
+/** What started the refresh whose result arrives in state `before`: the button, a restore, or the library. */
+const triggerOf = (before: RootState): RefreshTrigger =>
+  before.activity.manualPending ? 'manual' : before.auth.restoring ? 'restore' : 'automatic';
+
 // The refresh log: one entry per result that changed the session (stale results are ignored by the slice, and here).
 startAppListening({
   actionCreator: refreshSucceeded,
   effect: (action, { getOriginalState, getState, dispatch }) => {
     const before = getOriginalState();
     if (before.auth.session?.generation === getState().auth.session?.generation) return;
-    const trigger: RefreshTrigger = before.activity.manualPending
-      ? 'manual'
-      : before.auth.restoring
-        ? 'restore'
-        : 'automatic';
     const { expiresAt, receivedAt, refreshToken } = action.payload;
     const lifetime = expiresAt === null ? 'no expiry' : `valid ${seconds(expiresAt - receivedAt)}`;
     const rotated = refreshToken !== undefined ? ' · refresh token rotated' : '';
     dispatch(
-      logged({ event: 'refresh', trigger, outcome: 'ok', detail: `New access token, ${lifetime}${rotated}` }),
+      logged({
+        event: 'refresh',
+        trigger: triggerOf(before),
+        outcome: 'ok',
+        detail: `New access token, ${lifetime}${rotated}`,
+      }),
     );
   },
 });
@@ -86,29 +90,25 @@ startAppListening({
   effect: (action, { getOriginalState, getState, dispatch }) => {
     const before = getOriginalState();
     if (before.auth === getState().auth) return;
-    const trigger: RefreshTrigger = before.activity.manualPending
-      ? 'manual'
-      : before.auth.restoring
-        ? 'restore'
-        : 'automatic';
     const { reason, retryAt } = action.payload;
-    if (reason === 'rejected') {
-      dispatch(
-        logged({
-          event: 'refresh',
-          trigger,
-          outcome: 'rejected',
-          detail: `${failureText[reason]} · signed out`,
-        }),
-      );
+    const rejected = reason === 'rejected';
+    const next = rejected
+      ? ' · signed out'
+      : retryAt === null
+        ? ''
+        : ` · retrying in ${seconds(retryAt - Date.now())}`;
+    dispatch(
+      logged({
+        event: 'refresh',
+        trigger: triggerOf(before),
+        outcome: rejected ? 'rejected' : 'retrying',
+        detail: failureText[reason] + next,
+      }),
+    );
+    if (rejected) {
       dispatch(sessionEnded('rejected'));
       dispatch(api.util.resetApiState());
-      return;
     }
-    const retry = retryAt === null ? '' : ` · retrying in ${seconds(retryAt - Date.now())}`;
-    dispatch(
-      logged({ event: 'refresh', trigger, outcome: 'retrying', detail: `${failureText[reason]}${retry}` }),
-    );
   },
 });
 

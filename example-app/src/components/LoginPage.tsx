@@ -14,17 +14,17 @@ const endedText: Record<SignOutReason, string> = {
 export function LoginPage() {
   const signIn = useSignIn<User>();
   const ended = useAppSelector((state) => state.activity.ended);
-  const [username, setUsername] = useState('ada.lovelace');
-  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // The inputs hold the values: read before the first await, while the event still has its form.
+    const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
     try {
-      const answer = await login(username, password);
+      const answer = await login(String(form.get('username')), String(form.get('password')));
       signIn({
         auth: { token: answer.accessToken },
         refresh: answer.refreshToken,
@@ -69,8 +69,7 @@ export function LoginPage() {
           <input
             name="username"
             autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
+            defaultValue="ada.lovelace"
             required
             data-testid="login-username"
           />
@@ -82,8 +81,6 @@ export function LoginPage() {
             type="password"
             autoComplete="current-password"
             placeholder="Any password works in this demo"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
             required
             data-testid="login-password"
           />
