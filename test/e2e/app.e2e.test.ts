@@ -6,11 +6,13 @@ import {
   authCookies,
   clockPasses,
   cookieSession,
+  expectDataFromTokenIssuedAt,
   FIRST_RETRY_MAX_MS,
   parsePersisted,
   post,
   PROFILE_POLL_MS,
   quietStats,
+  served,
   signIn,
   type Harness,
 } from './support';
@@ -242,7 +244,6 @@ describe('the example app, production build, in Chromium', () => {
 
     // The server stops accepting the current access token; its refresh token stays good.
     expect(h.server.revokeAccessTokens()).toBe(1);
-    const served = (s: typeof before): number => s.apiCalls - s.apiUnauthorized;
     await expect.poll(() => h.server.stats().apiUnauthorized, { timeout: 10_000 }).toBe(1);
     await expect.poll(() => served(h.server.stats())).toBeGreaterThan(served(before));
 
@@ -252,9 +253,7 @@ describe('the example app, production build, in Chromium', () => {
     expect(after.reuseDetections).toBe(0);
     expect(after.apiUnauthorized).toBe(1);
     // The page shows data fetched with the new token, and never showed an error.
-    await expect
-      .poll(async () => Number(await h.page.getByTestId('profile-token').getAttribute('data-issued-at')))
-      .toBeGreaterThanOrEqual(Math.floor(after.issued[1]!.at / 1000) * 1000);
+    await expectDataFromTokenIssuedAt(h.page, after.issued[1]!.at);
     expect(await h.screens.screens(h.page)).not.toContain('profile-error');
     expect(await count(h, '[data-testid="log-entry"][data-event="refresh"][data-outcome="ok"]')).toBe(1);
   });

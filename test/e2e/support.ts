@@ -165,6 +165,19 @@ export async function signIn(h: Harness, username = 'ada.lovelace'): Promise<voi
   await h.page.getByTestId('dashboard').waitFor();
 }
 
+/** API requests the server answered with data (not with a 401). */
+export const served = (s: AuthServerStats): number => s.apiCalls - s.apiUnauthorized;
+
+/**
+ * Waits until the page shows data fetched with a token issued at `issuedAt` (epoch ms) or later.
+ * The page shows the token's `iat`, in whole seconds.
+ */
+export async function expectDataFromTokenIssuedAt(page: Page, issuedAt: number): Promise<void> {
+  await expect
+    .poll(async () => Number(await page.getByTestId('profile-token').getAttribute('data-issued-at')))
+    .toBeGreaterThanOrEqual(Math.floor(issuedAt / 1000) * 1000);
+}
+
 /** Waits (polling) until the wall clock passes `at` (epoch ms): for real token lifetimes to run out. */
 export async function clockPasses(at: number): Promise<void> {
   await expect
