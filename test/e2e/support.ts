@@ -165,6 +165,26 @@ export async function signIn(h: Harness, username = 'ada.lovelace'): Promise<voi
   await h.page.getByTestId('dashboard').waitFor();
 }
 
+/**
+ * One refresh per token lifetime (`lifetimeMs`), counted over every page: each token but the
+ * newest was replaced by exactly one /refresh call, after half its lifetime and before it
+ * expired; the newest is still live.
+ */
+export function expectOneRefreshPerLifetime(stats: AuthServerStats, lifetimeMs: number): void {
+  const last = stats.issued.length - 1;
+  stats.issued.forEach((token, i) => {
+    const replacing = stats.refreshLog.filter((e) => e.replaces === i);
+    expect(replacing.length, `refreshes of token ${i}`).toBe(i === last ? 0 : 1);
+    if (i === last) {
+      expect(token.expiresAt).toBeGreaterThan(Date.now());
+      return;
+    }
+    expect(replacing[0]!.ok, `refresh of token ${i} succeeded`).toBe(true);
+    expect(replacing[0]!.at).toBeGreaterThanOrEqual(token.at + lifetimeMs / 2 - 250);
+    expect(replacing[0]!.at).toBeLessThan(token.expiresAt);
+  });
+}
+
 /** API requests the server answered with data (not with a 401). */
 export const served = (s: AuthServerStats): number => s.apiCalls - s.apiUnauthorized;
 

@@ -8,6 +8,7 @@ import {
   cookieSession,
   documentOf,
   expectDataFromTokenIssuedAt,
+  expectOneRefreshPerLifetime,
   openTab,
   parsePersisted,
   PROFILE_POLL_MS,
@@ -102,26 +103,6 @@ async function expectTabsHoldNewestSession(
     .toEqual({ distinct: 1, live: true, sameAsStored: true, storedIsNewest: true });
 }
 
-/**
- * One refresh per token lifetime, counted over every tab: each token but the
- * newest was replaced by exactly one /refresh call, after half its lifetime and
- * before it expired; the newest is still live.
- */
-function expectOneRefreshPerLifetime(stats: AuthServerStats): void {
-  const last = stats.issued.length - 1;
-  stats.issued.forEach((token, i) => {
-    const replacing = stats.refreshLog.filter((e) => e.replaces === i);
-    expect(replacing.length, `refreshes of token ${i}`).toBe(i === last ? 0 : 1);
-    if (i === last) {
-      expect(token.expiresAt).toBeGreaterThan(Date.now());
-      return;
-    }
-    expect(replacing[0]!.ok, `refresh of token ${i} succeeded`).toBe(true);
-    expect(replacing[0]!.at).toBeGreaterThanOrEqual(token.at + LIFETIME_MS / 2 - 250);
-    expect(replacing[0]!.at).toBeLessThan(token.expiresAt);
-  });
-}
-
 /** The one successful /refresh call that replaced token `index`, made after `since`. */
 function expectOneRefreshOf(stats: AuthServerStats, index: number, since: number): RefreshLogEntry {
   const replacing = stats.refreshLog.filter((e) => e.replaces === index);
@@ -188,7 +169,7 @@ describe('tabs of one browser, production build, in Chromium', () => {
         expect(stats.refreshCalls).toBe(stats.refreshSucceeded);
         expect(stats.activeFamilies).toBe(1);
         expect(stats.issued.filter((t) => t.expiresAt <= statsAt).length).toBeGreaterThanOrEqual(2);
-        expectOneRefreshPerLifetime(stats);
+        expectOneRefreshPerLifetime(stats, LIFETIME_MS);
         // Every tab kept loading the protected data, never with a dead token.
         expect(stats.apiUnauthorized).toBe(0);
         expect(stats.apiExpiredToken).toBe(0);
@@ -342,7 +323,7 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
         stats.issued.filter((t) => t.at >= switchedAt && t.expiresAt <= statsAt).length,
         'tokens issued after the switch that lived out their lifetime',
       ).toBeGreaterThanOrEqual(2);
-      expectOneRefreshPerLifetime(stats);
+      expectOneRefreshPerLifetime(stats, LIFETIME_MS);
       expect(stats.apiUnauthorized).toBe(0);
       // Both tabs hold the newest session, as stored, still in the new storage, and never signed out.
       await expectTabsHoldNewestSession(h, tabs, to, mover);
@@ -481,6 +462,36 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     return { serverExpiry, pageExpiry };
   }
 
+  /**
+   * Waits (briefly) until the page holds a token newer than `pageExpiry`: the one successful
+   * refresh of the token held before the wake, made after `wakeAt`.
+   */
+  async function newTokenOnWake(
+    h: Harness,
+    pageExpiry: number,
+    beforeWake: AuthServerStats,
+    wakeAt: number,
+  ): Promise<{ refresh: RefreshLogEntry; newTokenAt: number }> {
+    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
+    const newTokenAt = Date.now();
+    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+    return { refresh, newTokenAt };
+  }
+
+  /**
+   * Waits until the API served data again after `before`; by then no request carried an expired
+   * or refused token and no refresh token was reused or rejected. Returns the stats.
+   */
+  async function dataServedCleanlySince(h: Harness, before: AuthServerStats): Promise<AuthServerStats> {
+    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(before));
+    const after = h.server.stats();
+    expect(after.apiExpiredToken).toBe(0);
+    expect(after.apiUnauthorized).toBe(0);
+    expect(after.reuseDetections).toBe(0);
+    expect(after.refreshRejected).toBe(0);
+    return after;
+  }
+
   test('a hidden tab whose timers were frozen past expiry refreshes as soon as it becomes visible, before any request with the expired token', async () => {
     const h = await signInOnPageClock('cookie');
 
@@ -499,18 +510,11 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     await h.page.clock.setSystemTime(Date.now());
     const wakeAt = Date.now();
     await setVisibility(h.page, 'visible');
-    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
-    const newTokenAt = Date.now();
-    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+    const { refresh, newTokenAt } = await newTokenOnWake(h, pageExpiry, beforeWake, wakeAt);
 
     // Let time flow again: the data loads with the new token.
     await h.page.clock.resume();
-    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(beforeWake));
-    const after = h.server.stats();
-    expect(after.apiExpiredToken).toBe(0);
-    expect(after.apiUnauthorized).toBe(0);
-    expect(after.reuseDetections).toBe(0);
-    expect(after.refreshRejected).toBe(0);
+    const after = await dataServedCleanlySince(h, beforeWake);
     await expectDataFromTokenIssuedAt(h.page, after.issued.at(-1)!.at);
     expect(await h.screens.screens(h.page)).not.toContain('profile-error');
     expect(await h.page.getByTestId('login-form').count()).toBe(0);
@@ -541,16 +545,9 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     const wakeAt = Date.now();
     await h.page.clock.fastForward(wakeAt - (await h.page.evaluate(() => Date.now())));
     await h.page.clock.resume();
-    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
-    const newTokenAt = Date.now();
-    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+    const { refresh, newTokenAt } = await newTokenOnWake(h, pageExpiry, beforeWake, wakeAt);
 
-    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(beforeWake));
-    const after = h.server.stats();
-    expect(after.apiExpiredToken).toBe(0);
-    expect(after.apiUnauthorized).toBe(0);
-    expect(after.reuseDetections).toBe(0);
-    expect(after.refreshRejected).toBe(0);
+    const after = await dataServedCleanlySince(h, beforeWake);
     expect(await h.screens.screens(h.page)).not.toContain('profile-error');
     expect(await h.page.getByTestId('login-form').count()).toBe(0);
     // The rotation reached localStorage and the marker cookie.
