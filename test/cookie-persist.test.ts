@@ -10,7 +10,8 @@ import {
   signOut,
   type RefreshApiResult,
 } from 'redux-auth-kit';
-import { jwtFor as baseJwtFor } from './support/jwt';
+import { jwtFor as baseJwtFor, middleThird } from './support/jwt';
+import { clearCookiesAndLocalStorage, cookiesOf, expectNoTokenInCookies, jar } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 
 const T0 = new Date('2026-01-01T00:00:00Z').getTime();
@@ -18,8 +19,7 @@ const T0 = new Date('2026-01-01T00:00:00Z').getTime();
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
   // Stores of earlier tests are disposed; start every test with an empty jar and localStorage.
-  for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' });
-  localStorage.clear();
+  clearCookiesAndLocalStorage();
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -29,30 +29,6 @@ let unique = 0;
 /** A JWT whose payload differs from every other test's, so fragment checks cannot match another token. */
 const jwtFor = (seconds: number): string =>
   baseJwtFor(seconds, { nonce: `n${++unique}-${Math.random().toString(36).slice(2)}` });
-
-const middleThird = (s: string): string => s.slice(Math.floor(s.length / 3), Math.ceil((2 * s.length) / 3));
-
-/** name → decoded value of every cookie the document holds. */
-function jar(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const pair of document.cookie.split('; ').filter(Boolean)) {
-    const eq = pair.indexOf('=');
-    out.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
-  }
-  return out;
-}
-
-const cookiesOf = (authName: string): string[] =>
-  [...jar().keys()].filter((name) => name.startsWith(authName));
-
-function expectNoTokenInCookies(authName: string, tokens: string[]): void {
-  expect(cookiesOf(authName)).toEqual([]);
-  const raw = `${document.cookie}\n${decodeURIComponent(document.cookie)}`;
-  for (const token of tokens) {
-    expect(raw).not.toContain(token);
-    expect(raw).not.toContain(middleThird(token));
-  }
-}
 
 function localKeysOf(authName: string): string[] {
   const keys: string[] = [];

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import Cookies from 'js-cookie';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createCookieMarker, selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { clearCookiesAndLocalStorage, expectNoTokenInCookies, jar } from './support/cookies';
 import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 
 // Tabs of one browser sharing document.cookie (authType 'cookie', no storage
@@ -11,24 +11,11 @@ const CYCLE = 30_000 + LATENCY;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-  for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' });
-  localStorage.clear();
+  clearCookiesAndLocalStorage();
 });
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** name → decoded value of every cookie the document holds. */
-function jar(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const pair of document.cookie.split('; ').filter(Boolean)) {
-    const eq = pair.indexOf('=');
-    out.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
-  }
-  return out;
-}
-
-const middleThird = (s: string): string => s.slice(Math.floor(s.length / 3), Math.ceil((2 * s.length) / 3));
 
 describe('cookie storage', () => {
   test.each([2, 5])(
@@ -76,12 +63,7 @@ describe('cookie storage', () => {
     expectInSync();
     await flushAll();
 
-    expect([...jar().keys()].filter((name) => name.startsWith(authName))).toEqual([]);
-    const raw = `${document.cookie}\n${decodeURIComponent(document.cookie)}`;
-    for (const token of [...server.accessTokens, ...server.issued]) {
-      expect(raw).not.toContain(token);
-      expect(raw).not.toContain(middleThird(token));
-    }
+    expectNoTokenInCookies(authName, [...server.accessTokens, ...server.issued]);
   });
 });
 

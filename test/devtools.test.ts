@@ -18,7 +18,7 @@ import {
   type RefreshApiResult,
 } from 'redux-auth-kit';
 import { createAuthStore } from 'redux-auth-kit/store';
-import { jwtFor } from './support/jwt';
+import { jwtFor, middleThird } from './support/jwt';
 import { uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
@@ -54,8 +54,6 @@ afterEach(() => {
   while (closers.length > 0) closers.pop()!();
   vi.useRealTimers();
 });
-
-const middleThird = (s: string): string => s.slice(Math.floor(s.length / 3), Math.ceil((2 * s.length) / 3));
 
 /** Every token and its middle third: none of them may survive redaction. */
 function secretsOf(tokens: string[]): string[] {

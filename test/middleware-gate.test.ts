@@ -8,24 +8,19 @@ import {
 } from '@reduxjs/toolkit';
 import {
   authReducer,
-  createAuthListener,
   createRefresh,
   refreshNow,
   signIn,
-  type AuthListener,
   type AuthRootState,
   type RefreshApiResult,
 } from 'redux-auth-kit';
 import { jwtFor } from './support/jwt';
-import { uniqueAuthName } from './support/harness';
-
-const listeners: AuthListener[] = [];
+import { makeListener } from './support/harness';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
 });
 afterEach(() => {
-  while (listeners.length > 0) listeners.pop()!.dispose();
   vi.useRealTimers();
 });
 
@@ -37,13 +32,7 @@ function setup(mode: 'gated' | 'ungated' = 'gated') {
     isSuccess: true,
     newAuthToken: jwtFor(3600),
   }));
-  const auth = createAuthListener({
-    refresh: createRefresh({ interval: 10, refreshApiCallback }),
-    authName: uniqueAuthName(),
-    wake: false,
-    logger: { error: () => {}, warn: () => {} },
-  });
-  listeners.push(auth);
+  const auth = makeListener({ refresh: createRefresh({ interval: 10, refreshApiCallback }) });
   // The control: the same listeners on an app's own (ungated) listener middleware.
   const appListener = createListenerMiddleware<AuthRootState>();
   if (mode === 'ungated') auth.startListening(appListener.startListening);

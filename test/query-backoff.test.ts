@@ -1,17 +1,8 @@
 import { createApi, fetchBaseQuery } from '@reduxjs/toolkit/query';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import {
-  createRefresh,
-  selectAuthHeader,
-  selectIsAuthenticated,
-  selectRefreshStatus,
-  signIn,
-  type RefreshApiCallback,
-} from 'redux-auth-kit';
+import { selectAuthHeader, selectIsAuthenticated, selectRefreshStatus, signIn } from 'redux-auth-kit';
 import { withReauth } from 'redux-auth-kit/query';
-import { makeStore, uniqueAuthName } from './support/harness';
-import { startTestServer, type TestServer } from './support/httpServer';
-import { createMemoryStorage } from './support/memoryStorage';
+import { makeApiStore, startTestServer, type TestServer } from './support/httpServer';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -21,20 +12,6 @@ afterEach(async () => {
   await server.close();
 });
 
-/** The app's refresh call, with real fetch: a 500 is network trouble (thrown), a 401 a rejection. */
-const refreshCallback: RefreshApiCallback = async ({ refreshToken, signal }) => {
-  const res = await fetch(`${server.url}/refresh`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ refreshToken }),
-    signal,
-  });
-  if (res.status === 401) return { isSuccess: false };
-  if (!res.ok) throw new Error(`refresh answered ${res.status}`);
-  const body = (await res.json()) as { token: string };
-  return { isSuccess: true, newAuthToken: body.token };
-};
-
 test('while refreshes are backing off, requests do not start extra refresh calls', async () => {
   const api = createApi({
     baseQuery: withReauth(fetchBaseQuery({ baseUrl: server.url })),
@@ -42,13 +19,10 @@ test('while refreshes are backing off, requests do not start extra refresh calls
       data: build.query<{ value: string }, number>({ query: (n) => ({ url: '/api/data', params: { n } }) }),
     }),
   });
-  const { store } = await makeStore({
-    authName: uniqueAuthName(),
-    storage: createMemoryStorage().storage,
+  const { store } = await makeApiStore(api, {
+    refreshBase: server.url,
     // After the first failure the next attempt is 30–60 s away: far beyond this test.
-    refresh: createRefresh({ refreshApiCallback: refreshCallback, retryDelay: 60 }),
-    reducer: { [api.reducerPath]: api.reducer },
-    middleware: [api.middleware],
+    retryDelay: 60,
   });
   server.refreshMode = 'error';
   // A 0.2 s token: the scheduler refreshes it at 0.1 s (the server answers 500), then it expires.

@@ -11,12 +11,9 @@ import {
   selectRefreshStatus,
   selectRefreshToken,
   signIn,
-  type RefreshApiCallback,
 } from 'redux-auth-kit';
 import { withReauth, type WithReauthOptions } from 'redux-auth-kit/query';
-import { makeStore, uniqueAuthName } from './support/harness';
-import { startTestServer, type TestServer } from './support/httpServer';
-import { createMemoryStorage } from './support/memoryStorage';
+import { fetchRefresh, makeApiStore, startTestServer, type TestServer } from './support/httpServer';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -29,22 +26,6 @@ afterEach(async () => {
 interface Data {
   value: string;
 }
-
-/** The app's refresh call, with real fetch, against `base` (the test server unless told otherwise). */
-const refreshCallback =
-  (base: () => string): RefreshApiCallback =>
-  async ({ refreshToken, signal }) => {
-    const res = await fetch(`${base()}/refresh`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ refreshToken }),
-      signal,
-    });
-    if (res.status === 401) return { isSuccess: false };
-    if (!res.ok) throw new Error(`refresh answered ${res.status}`);
-    const body = (await res.json()) as { token: string };
-    return { isSuccess: true, newAuthToken: body.token };
-  };
 
 function makeApi(options?: WithReauthOptions<string | FetchArgs>) {
   return createApi({
@@ -105,7 +86,7 @@ function refreshNowCounter() {
 
 interface SetupOptions {
   api?: WithReauthOptions<string | FetchArgs>;
-  refreshBase?: () => string;
+  refreshBase?: string;
   /** Seconds the signed-in access token lives (overrides its exp); sets when the scheduler refreshes. */
   expiresIn?: number;
 }
@@ -114,16 +95,11 @@ interface SetupOptions {
 async function setup(options: SetupOptions = {}) {
   const api = makeApi(options.api);
   const counter = refreshNowCounter();
-  const { store } = await makeStore({
-    authName: uniqueAuthName(),
-    storage: createMemoryStorage().storage,
+  const { store } = await makeApiStore(api, {
+    refreshBase: options.refreshBase ?? server.url,
     // A long retry delay: no backoff retry reaches the server during a test.
-    refresh: createRefresh({
-      refreshApiCallback: refreshCallback(options.refreshBase ?? (() => server.url)),
-      retryDelay: 600,
-    }),
-    reducer: { [api.reducerPath]: api.reducer },
-    middleware: [api.middleware, counter.middleware],
+    retryDelay: 600,
+    middleware: [counter.middleware],
   });
   const token = server.token;
   store.dispatch(
@@ -312,7 +288,7 @@ describe('withReauth with fetchBaseQuery against a real server', () => {
     const down = await startTestServer();
     const downUrl = down.url;
     await down.close(); // connections to it are refused
-    const { api, store, token } = await setup({ refreshBase: () => downUrl });
+    const { api, store, token } = await setup({ refreshBase: downUrl });
     server.issue();
     const result = await store.dispatch(api.endpoints.data.initiate(1, { subscribe: false }));
 
@@ -370,13 +346,7 @@ describe('withReauth with fetchBaseQuery against a real server', () => {
       ),
       endpoints: (build) => ({ data: build.query<Data, number>({ query: (n) => `/api/data?n=${n}` }) }),
     });
-    const { store } = await makeStore({
-      authName: uniqueAuthName(),
-      storage: createMemoryStorage().storage,
-      refresh: createRefresh({ refreshApiCallback: refreshCallback(() => server.url) }),
-      reducer: { [api.reducerPath]: api.reducer },
-      middleware: [api.middleware],
-    });
+    const { store } = await makeApiStore(api, { refreshBase: server.url });
     const stale = server.token;
     store.dispatch(signIn({ auth: { token: stale }, refresh: server.refreshToken }));
     server.issue();
@@ -436,13 +406,7 @@ describe('withReauth with fetchBaseQuery against a real server', () => {
 
   test('a signed-out store sends no header and does not refresh', async () => {
     const api = makeApi();
-    const { store } = await makeStore({
-      authName: uniqueAuthName(),
-      storage: createMemoryStorage().storage,
-      refresh: createRefresh({ refreshApiCallback: refreshCallback(() => server.url) }),
-      reducer: { [api.reducerPath]: api.reducer },
-      middleware: [api.middleware],
-    });
+    const { store } = await makeApiStore(api, { refreshBase: server.url });
     const result = await store.dispatch(api.endpoints.data.initiate(1, { subscribe: false }));
     expect(result.error).toMatchObject({ status: 401 });
     expect(server.count('/api/data', null)).toBe(1);
@@ -484,13 +448,7 @@ describe('withReauth with a custom base query', () => {
         data: build.query<Data, CustomArgs>({ query: (args) => args }),
       }),
     });
-    const { store } = await makeStore({
-      authName: uniqueAuthName(),
-      storage: createMemoryStorage().storage,
-      refresh: createRefresh({ refreshApiCallback: refreshCallback(() => server.url) }),
-      reducer: { [api.reducerPath]: api.reducer },
-      middleware: [api.middleware],
-    });
+    const { store } = await makeApiStore(api, { refreshBase: server.url });
     const stale = server.token;
     store.dispatch(signIn({ auth: { token: stale }, refresh: server.refreshToken }));
     server.issue();
@@ -536,7 +494,7 @@ describe('withReauth without the auth middleware', () => {
 
   test('with auth.startListening on the app listener, the refresh option joins the same single flight', async () => {
     const auth = createAuthListener({
-      refresh: createRefresh({ refreshApiCallback: refreshCallback(() => server.url) }),
+      refresh: createRefresh({ refreshApiCallback: fetchRefresh(server.url) }),
       wake: false,
       wallClockCheck: 0,
     });

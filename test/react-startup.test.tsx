@@ -3,7 +3,8 @@ import { act, cleanup, render } from '@testing-library/react';
 import { useLayoutEffect } from 'react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createRefresh, signIn, type RefreshApiCallbackParam, type RefreshApiResult } from 'redux-auth-kit';
-import { createAuthStore } from 'redux-auth-kit/store';
+import type { Persistor } from 'redux-persist';
+import { createAuthStore, type AuthStore } from 'redux-auth-kit/store';
 import { AuthProvider, RequireAuth } from 'redux-auth-kit/react';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
@@ -74,6 +75,31 @@ async function writeSession(authName: string, storage: ReturnType<typeof createM
   first.persistor.pause();
 }
 
+/** The store of a reloaded page: created over `storage` and still rehydrating (the caller disposes it). */
+function reloadedStore(
+  authName: string,
+  storage: ReturnType<typeof createMemoryStorage>['storage'],
+  refreshApiCallback: (param: RefreshApiCallbackParam<User>) => Promise<RefreshApiResult<User>>,
+) {
+  return createAuthStore<User>({
+    authName,
+    storage,
+    refresh: createRefresh<User>({ refreshApiCallback }),
+    listener: { wake: false, logger: silent },
+  });
+}
+
+/** Renders the recorded screens under AuthProvider with a loading screen. */
+function renderApp(store: AuthStore<User>, persistor: Persistor) {
+  const { rendered, shown, Screen, app } = recordScreens();
+  const { container } = render(
+    <AuthProvider store={store} persistor={persistor} loading={<Screen text="loading" />}>
+      {app}
+    </AuthProvider>,
+  );
+  return { container, rendered, shown };
+}
+
 describe('AuthProvider and RequireAuth at startup', () => {
   test('a reload with an expired access token and a live refresh token never shows the login page', async () => {
     const authName = uniqueAuthName();
@@ -85,19 +111,9 @@ describe('AuthProvider and RequireAuth at startup', () => {
     vi.setSystemTime(Date.now() + 120_000);
     const call = deferred<RefreshApiResult<User>>();
     const refreshApiCallback = vi.fn((_param: RefreshApiCallbackParam<User>) => call.promise);
-    const { store, persistor, auth } = createAuthStore<User>({
-      authName,
-      storage,
-      refresh: createRefresh<User>({ refreshApiCallback }),
-      listener: { wake: false, logger: silent },
-    });
-    const { rendered, shown, Screen, app } = recordScreens();
+    const { store, persistor, auth } = reloadedStore(authName, storage, refreshApiCallback);
     try {
-      const { container } = render(
-        <AuthProvider store={store} persistor={persistor} loading={<Screen text="loading" />}>
-          {app}
-        </AuthProvider>,
-      );
+      const { container, rendered, shown } = renderApp(store, persistor);
       expect(container.textContent).toBe('loading');
       expect(refreshApiCallback).not.toHaveBeenCalled();
 
@@ -133,19 +149,9 @@ describe('AuthProvider and RequireAuth at startup', () => {
 
     vi.setSystemTime(Date.now() + 3_601_000);
     const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult<User>> => ({ isSuccess: false }));
-    const { store, persistor, auth } = createAuthStore<User>({
-      authName,
-      storage,
-      refresh: createRefresh<User>({ refreshApiCallback }),
-      listener: { wake: false, logger: silent },
-    });
-    const { rendered, shown, Screen, app } = recordScreens();
+    const { store, persistor, auth } = reloadedStore(authName, storage, refreshApiCallback);
     try {
-      const { container } = render(
-        <AuthProvider store={store} persistor={persistor} loading={<Screen text="loading" />}>
-          {app}
-        </AuthProvider>,
-      );
+      const { container, rendered, shown } = renderApp(store, persistor);
       await settle();
       expect(container.textContent).toBe('login');
       expect(shown).toEqual(['loading', 'login']);
@@ -163,12 +169,7 @@ describe('AuthProvider and RequireAuth at startup', () => {
       storage: createMemoryStorage().storage,
     });
     store.dispatch(signIn({ auth: { token: jwtFor(3600) } }));
-    const { rendered, shown, Screen, app } = recordScreens();
-    const { container } = render(
-      <AuthProvider store={store} persistor={persistor} loading={<Screen text="loading" />}>
-        {app}
-      </AuthProvider>,
-    );
+    const { container, rendered, shown } = renderApp(store, persistor);
     expect(container.textContent).toBe('secret');
     expect(shown).toEqual(['secret']);
     expect(rendered).not.toContain('loading');

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { configureStore, type Middleware, type Reducer, type UnknownAction } from '@reduxjs/toolkit';
 import {
   authReducer,
-  createAuthListener,
   createRefresh,
   selectRefreshToken,
   signIn,
@@ -14,30 +13,16 @@ import {
   type RefreshOptions,
 } from 'redux-auth-kit';
 import { jwtFor } from './support/jwt';
-import { uniqueAuthName } from './support/harness';
-
-const silent = { error: () => {}, warn: () => {} };
-const listeners: AuthListener[] = [];
+import { makeListener } from './support/harness';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
 });
 afterEach(() => {
-  while (listeners.length > 0) listeners.pop()!.dispose();
   vi.useRealTimers();
 });
 
-function listenerFor(refresh: RefreshOptions): AuthListener {
-  const auth = createAuthListener({
-    refresh,
-    authName: uniqueAuthName(),
-    wake: false,
-    logger: silent,
-    random: () => 0.5,
-  });
-  listeners.push(auth);
-  return auth;
-}
+const listenerFor = (refresh: RefreshOptions): AuthListener => makeListener({ refresh, random: () => 0.5 });
 
 const withoutPersist = (state: AuthState): AuthState => {
   const { _persist: _ignored, ...rest } = state as AuthState & { _persist?: unknown };

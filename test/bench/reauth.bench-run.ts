@@ -4,11 +4,9 @@
 import type { Middleware } from '@reduxjs/toolkit';
 import { createApi, fetchBaseQuery } from '@reduxjs/toolkit/query';
 import { afterAll, expect, test } from 'vitest';
-import { createRefresh, refreshNow, signIn, type RefreshApiCallback } from 'redux-auth-kit';
+import { refreshNow, signIn } from 'redux-auth-kit';
 import { withReauth } from 'redux-auth-kit/query';
-import { makeStore, uniqueAuthName } from '../support/harness';
-import { startTestServer } from '../support/httpServer';
-import { createMemoryStorage } from '../support/memoryStorage';
+import { makeApiStore, startTestServer } from '../support/httpServer';
 import { writeResults } from './results';
 
 const QUERIES = 10;
@@ -19,17 +17,6 @@ afterAll(() => writeResults('reauth', figures));
 test('refresh calls for ten concurrent 401s through withReauth', async () => {
   const server = await startTestServer();
   try {
-    const refreshApiCallback: RefreshApiCallback = async ({ refreshToken, signal }) => {
-      const res = await fetch(`${server.url}/refresh`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken }),
-        signal,
-      });
-      if (res.status === 401) return { isSuccess: false };
-      if (!res.ok) throw new Error(`refresh answered ${res.status}`);
-      return { isSuccess: true, newAuthToken: ((await res.json()) as { token: string }).token };
-    };
     const api = createApi({
       baseQuery: withReauth(fetchBaseQuery({ baseUrl: server.url })),
       endpoints: (build) => ({
@@ -47,12 +34,10 @@ test('refresh calls for ten concurrent 401s through withReauth', async () => {
       }
       return next(action);
     };
-    const { store } = await makeStore({
-      authName: uniqueAuthName(),
-      storage: createMemoryStorage().storage,
-      refresh: createRefresh({ refreshApiCallback, retryDelay: 600 }),
-      reducer: { [api.reducerPath]: api.reducer },
-      middleware: [api.middleware, joins],
+    const { store } = await makeApiStore(api, {
+      refreshBase: server.url,
+      retryDelay: 600,
+      middleware: [joins],
     });
     store.dispatch(signIn({ auth: { token: server.token }, refresh: server.refreshToken }));
 

@@ -6,11 +6,14 @@ import {
   authCookies,
   clockPasses,
   cookieSession,
+  expectDataFromTokenIssuedAt,
+  expectOneRefreshPerLifetime,
   FIRST_RETRY_MAX_MS,
   parsePersisted,
   post,
   PROFILE_POLL_MS,
   quietStats,
+  served,
   signIn,
   type Harness,
 } from './support';
@@ -45,18 +48,7 @@ describe('the example app, production build, in Chromium', () => {
     expect(stats.issued.filter((t) => t.expiresAt <= Date.now()).length).toBeGreaterThanOrEqual(2);
     // One refresh per token lifetime: each token but the newest was replaced by exactly one
     // /refresh call, made after half its lifetime and before it expired; the newest is still live.
-    const last = stats.issued.length - 1;
-    stats.issued.forEach((token, i) => {
-      const replacing = stats.refreshLog.filter((e) => e.replaces === i);
-      expect(replacing.length, `refreshes of token ${i}`).toBe(i === last ? 0 : 1);
-      if (i === last) {
-        expect(token.expiresAt).toBeGreaterThan(Date.now());
-        return;
-      }
-      expect(replacing[0]!.ok).toBe(true);
-      expect(replacing[0]!.at).toBeGreaterThanOrEqual(token.at + LIFETIME_MS / 2 - 250);
-      expect(replacing[0]!.at).toBeLessThan(token.expiresAt);
-    });
+    expectOneRefreshPerLifetime(stats, LIFETIME_MS);
 
     // The protected data kept loading through the refreshes, never with a stale token.
     expect(stats.apiUnauthorized).toBe(0);
@@ -242,7 +234,6 @@ describe('the example app, production build, in Chromium', () => {
 
     // The server stops accepting the current access token; its refresh token stays good.
     expect(h.server.revokeAccessTokens()).toBe(1);
-    const served = (s: typeof before): number => s.apiCalls - s.apiUnauthorized;
     await expect.poll(() => h.server.stats().apiUnauthorized, { timeout: 10_000 }).toBe(1);
     await expect.poll(() => served(h.server.stats())).toBeGreaterThan(served(before));
 
@@ -252,9 +243,7 @@ describe('the example app, production build, in Chromium', () => {
     expect(after.reuseDetections).toBe(0);
     expect(after.apiUnauthorized).toBe(1);
     // The page shows data fetched with the new token, and never showed an error.
-    await expect
-      .poll(async () => Number(await h.page.getByTestId('profile-token').getAttribute('data-issued-at')))
-      .toBeGreaterThanOrEqual(Math.floor(after.issued[1]!.at / 1000) * 1000);
+    await expectDataFromTokenIssuedAt(h.page, after.issued[1]!.at);
     expect(await h.screens.screens(h.page)).not.toContain('profile-error');
     expect(await count(h, '[data-testid="log-entry"][data-event="refresh"][data-outcome="ok"]')).toBe(1);
   });

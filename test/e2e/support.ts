@@ -165,6 +165,39 @@ export async function signIn(h: Harness, username = 'ada.lovelace'): Promise<voi
   await h.page.getByTestId('dashboard').waitFor();
 }
 
+/**
+ * One refresh per token lifetime (`lifetimeMs`), counted over every page: each token but the
+ * newest was replaced by exactly one /refresh call, after half its lifetime and before it
+ * expired; the newest is still live.
+ */
+export function expectOneRefreshPerLifetime(stats: AuthServerStats, lifetimeMs: number): void {
+  const last = stats.issued.length - 1;
+  stats.issued.forEach((token, i) => {
+    const replacing = stats.refreshLog.filter((e) => e.replaces === i);
+    expect(replacing.length, `refreshes of token ${i}`).toBe(i === last ? 0 : 1);
+    if (i === last) {
+      expect(token.expiresAt).toBeGreaterThan(Date.now());
+      return;
+    }
+    expect(replacing[0]!.ok, `refresh of token ${i} succeeded`).toBe(true);
+    expect(replacing[0]!.at).toBeGreaterThanOrEqual(token.at + lifetimeMs / 2 - 250);
+    expect(replacing[0]!.at).toBeLessThan(token.expiresAt);
+  });
+}
+
+/** API requests the server answered with data (not with a 401). */
+export const served = (s: AuthServerStats): number => s.apiCalls - s.apiUnauthorized;
+
+/**
+ * Waits until the page shows data fetched with a token issued at `issuedAt` (epoch ms) or later.
+ * The page shows the token's `iat`, in whole seconds.
+ */
+export async function expectDataFromTokenIssuedAt(page: Page, issuedAt: number): Promise<void> {
+  await expect
+    .poll(async () => Number(await page.getByTestId('profile-token').getAttribute('data-issued-at')))
+    .toBeGreaterThanOrEqual(Math.floor(issuedAt / 1000) * 1000);
+}
+
 /** Waits (polling) until the wall clock passes `at` (epoch ms): for real token lifetimes to run out. */
 export async function clockPasses(at: number): Promise<void> {
   await expect

@@ -7,10 +7,13 @@ import {
   clockPasses,
   cookieSession,
   documentOf,
+  expectDataFromTokenIssuedAt,
+  expectOneRefreshPerLifetime,
   openTab,
   parsePersisted,
   PROFILE_POLL_MS,
   quietStats,
+  served,
   setVisibility,
   type Harness,
   type Screen,
@@ -77,26 +80,28 @@ async function heldExpiry(tab: Page): Promise<number | null> {
 }
 
 /**
- * One refresh per token lifetime, counted over every tab: each token but the
- * newest was replaced by exactly one /refresh call, after half its lifetime and
- * before it expired; the newest is still live.
+ * Waits until every tab holds the same live session, the one stored in `mode` (read through
+ * `reader`), and that stored session is the newest the server issued.
  */
-function expectOneRefreshPerLifetime(stats: AuthServerStats): void {
-  const last = stats.issued.length - 1;
-  stats.issued.forEach((token, i) => {
-    const replacing = stats.refreshLog.filter((e) => e.replaces === i);
-    expect(replacing.length, `refreshes of token ${i}`).toBe(i === last ? 0 : 1);
-    if (i === last) {
-      expect(token.expiresAt).toBeGreaterThan(Date.now());
-      return;
-    }
-    expect(replacing[0]!.ok, `refresh of token ${i} succeeded`).toBe(true);
-    expect(replacing[0]!.at).toBeGreaterThanOrEqual(token.at + LIFETIME_MS / 2 - 250);
-    expect(replacing[0]!.at).toBeLessThan(token.expiresAt);
-  });
+async function expectTabsHoldNewestSession(
+  h: Harness,
+  tabs: Page[],
+  mode: Mode,
+  reader: Page,
+): Promise<void> {
+  await expect
+    .poll(async () => {
+      const held = await Promise.all(tabs.map(heldExpiry));
+      const stored = await storedSession(h, mode, reader);
+      return {
+        distinct: new Set(held).size,
+        live: held.every((at) => at !== null && at > Date.now()),
+        sameAsStored: held[0] === stored?.expiresAt,
+        storedIsNewest: stored?.generation === h.server.stats().refreshSucceeded,
+      };
+    })
+    .toEqual({ distinct: 1, live: true, sameAsStored: true, storedIsNewest: true });
 }
-
-const served = (s: AuthServerStats): number => s.apiCalls - s.apiUnauthorized;
 
 /** The one successful /refresh call that replaced token `index`, made after `since`. */
 function expectOneRefreshOf(stats: AuthServerStats, index: number, since: number): RefreshLogEntry {
@@ -164,7 +169,7 @@ describe('tabs of one browser, production build, in Chromium', () => {
         expect(stats.refreshCalls).toBe(stats.refreshSucceeded);
         expect(stats.activeFamilies).toBe(1);
         expect(stats.issued.filter((t) => t.expiresAt <= statsAt).length).toBeGreaterThanOrEqual(2);
-        expectOneRefreshPerLifetime(stats);
+        expectOneRefreshPerLifetime(stats, LIFETIME_MS);
         // Every tab kept loading the protected data, never with a dead token.
         expect(stats.apiUnauthorized).toBe(0);
         expect(stats.apiExpiredToken).toBe(0);
@@ -176,18 +181,7 @@ describe('tabs of one browser, production build, in Chromium', () => {
           expect(Date.now() - fulfilledAt).toBeLessThan(LIFETIME_MS);
         }
         // Every tab holds the same, newest session: the one the server issued last, as stored.
-        await expect
-          .poll(async () => {
-            const held = await Promise.all(tabs.map(heldExpiry));
-            const stored = await storedSession(h, mode, first);
-            return {
-              distinct: new Set(held).size,
-              live: held.every((at) => at !== null && at > Date.now()),
-              sameAsStored: held[0] === stored?.expiresAt,
-              storedIsNewest: stored?.generation === h.server.stats().refreshSucceeded,
-            };
-          })
-          .toEqual({ distinct: 1, live: true, sameAsStored: true, storedIsNewest: true });
+        await expectTabsHoldNewestSession(h, tabs, mode, first);
 
         // Sign out in the last tab: every tab is signed out within a second.
         const last = tabs.at(-1)!;
@@ -266,6 +260,18 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
     await tab.evaluate(() => (window as unknown as { releaseTestLock: () => void }).releaseTestLock());
   }
 
+  /** Two tabs storing the session in `mode`, signed in through the first, both showing the data. */
+  async function twoSignedInTabs(
+    mode: Mode,
+    accessTtl?: number,
+  ): Promise<{ h: Harness; tabs: [Page, Page] }> {
+    const h = await open(accessTtl);
+    const tabs = (await openSignedOutTabs(h, mode, 2)) as [Page, Page];
+    await submitLogin(tabs[0]);
+    for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+    return { h, tabs };
+  }
+
   /** Whether the document has been replaced since `before` (a reload), and now shows `screen`. */
   async function reloadedTo(h: Harness, tab: Page, before: number, screen: 'dashboard'): Promise<Screen[]> {
     await expect.poll(() => documentOf(tab), { timeout: 5_000 }).not.toBe(before);
@@ -277,11 +283,8 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
     ['localstorage', 'cookie'],
   ] as const) {
     test(`switching from ${MODE_LABEL[from]} to ${MODE_LABEL[to]} in one of two tabs moves both, which stay signed in and then refresh once per token lifetime with no reuse`, async () => {
-      const h = await open();
-      const tabs = await openSignedOutTabs(h, from, 2);
-      const [mover, follower] = tabs as [Page, Page];
-      await submitLogin(mover);
-      for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+      const { h, tabs } = await twoSignedInTabs(from);
+      const [mover, follower] = tabs;
       await expect.poll(() => storedSession(h, from, mover)).not.toBeNull();
       const before = await Promise.all(tabs.map(documentOf));
 
@@ -320,21 +323,10 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
         stats.issued.filter((t) => t.at >= switchedAt && t.expiresAt <= statsAt).length,
         'tokens issued after the switch that lived out their lifetime',
       ).toBeGreaterThanOrEqual(2);
-      expectOneRefreshPerLifetime(stats);
+      expectOneRefreshPerLifetime(stats, LIFETIME_MS);
       expect(stats.apiUnauthorized).toBe(0);
       // Both tabs hold the newest session, as stored, still in the new storage, and never signed out.
-      await expect
-        .poll(async () => {
-          const held = await Promise.all(tabs.map(heldExpiry));
-          const stored = await storedSession(h, to, mover);
-          return {
-            distinct: new Set(held).size,
-            live: held.every((at) => at !== null && at > Date.now()),
-            sameAsStored: held[0] === stored?.expiresAt,
-            storedIsNewest: stored?.generation === h.server.stats().refreshSucceeded,
-          };
-        })
-        .toEqual({ distinct: 1, live: true, sameAsStored: true, storedIsNewest: true });
+      await expectTabsHoldNewestSession(h, tabs, to, mover);
       expect(await storedSession(h, from, mover)).toBeNull();
       for (const tab of tabs) {
         expect(await tab.getByTestId('storage-switch').getAttribute('data-storage')).toBe(to);
@@ -355,11 +347,8 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
   }
 
   test('refreshes that come due while a switch holds the refresh lock send the old tokens once, after the move, with no reuse', async () => {
-    const h = await open();
-    const tabs = await openSignedOutTabs(h, 'cookie', 2);
-    const [mover, follower] = tabs as [Page, Page];
-    await submitLogin(mover);
-    for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+    const { h, tabs } = await twoSignedInTabs('cookie');
+    const [mover, follower] = tabs;
     const before = await Promise.all(tabs.map(documentOf));
 
     // The switch queues for the lock first; then both tabs' scheduled refreshes queue behind it.
@@ -409,11 +398,8 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
 
   test('a "Refresh now" that ends by adopting the tokens another tab just got leaves the next automatic refresh labelled automatic', async () => {
     // 8 s tokens: the scheduled refresh comes 4 s after a token arrived, well after the clicks below.
-    const h = await open(8);
-    const tabs = await openSignedOutTabs(h, 'cookie', 2);
-    const [adopter, caller] = tabs as [Page, Page];
-    await submitLogin(adopter);
-    for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
+    const { h, tabs } = await twoSignedInTabs('cookie', 8);
+    const [adopter, caller] = tabs;
     const refreshEntries = (tab: Page) => tab.locator('[data-testid="log-entry"][data-event="refresh"]');
 
     // Hold the refresh lock, then click "Refresh now" in the caller and after it in the adopter:
@@ -447,6 +433,19 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
 });
 
 describe('a tab whose timers stopped, production build, in Chromium', () => {
+  /**
+   * Opens the app storing the session in `mode` and signs in, the data shown. The page's timers
+   * and Date run on Playwright's clock, installed before the app loads.
+   */
+  async function signInOnPageClock(mode: Mode, accessTtl?: number): Promise<Harness> {
+    const h = await open(accessTtl);
+    await h.page.clock.install();
+    await h.page.goto(`${h.server.url}/?storage=${mode}`);
+    await submitLogin(h.page);
+    await h.page.getByTestId('profile-email').waitFor();
+    return h;
+  }
+
   /** Pauses the page's clock: from now on no timer of the page fires until the test says so. */
   async function freezeTimers(page: Page): Promise<void> {
     // pauseAt refuses a time the page's running clock has already passed.
@@ -463,13 +462,38 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     return { serverExpiry, pageExpiry };
   }
 
+  /**
+   * Waits (briefly) until the page holds a token newer than `pageExpiry`: the one successful
+   * refresh of the token held before the wake, made after `wakeAt`.
+   */
+  async function newTokenOnWake(
+    h: Harness,
+    pageExpiry: number,
+    beforeWake: AuthServerStats,
+    wakeAt: number,
+  ): Promise<{ refresh: RefreshLogEntry; newTokenAt: number }> {
+    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
+    const newTokenAt = Date.now();
+    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+    return { refresh, newTokenAt };
+  }
+
+  /**
+   * Waits until the API served data again after `before`; by then no request carried an expired
+   * or refused token and no refresh token was reused or rejected. Returns the stats.
+   */
+  async function dataServedCleanlySince(h: Harness, before: AuthServerStats): Promise<AuthServerStats> {
+    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(before));
+    const after = h.server.stats();
+    expect(after.apiExpiredToken).toBe(0);
+    expect(after.apiUnauthorized).toBe(0);
+    expect(after.reuseDetections).toBe(0);
+    expect(after.refreshRejected).toBe(0);
+    return after;
+  }
+
   test('a hidden tab whose timers were frozen past expiry refreshes as soon as it becomes visible, before any request with the expired token', async () => {
-    const h = await open();
-    // The page's timers and Date run on Playwright's clock, installed before the app loads.
-    await h.page.clock.install();
-    await h.page.goto(`${h.server.url}/?storage=cookie`);
-    await submitLogin(h.page);
-    await h.page.getByTestId('profile-email').waitFor();
+    const h = await signInOnPageClock('cookie');
 
     // Hide the tab and stop its timers: what a browser does to a background tab, taken to the extreme.
     await setVisibility(h.page, 'hidden');
@@ -486,21 +510,12 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     await h.page.clock.setSystemTime(Date.now());
     const wakeAt = Date.now();
     await setVisibility(h.page, 'visible');
-    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
-    const newTokenAt = Date.now();
-    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+    const { refresh, newTokenAt } = await newTokenOnWake(h, pageExpiry, beforeWake, wakeAt);
 
     // Let time flow again: the data loads with the new token.
     await h.page.clock.resume();
-    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(beforeWake));
-    const after = h.server.stats();
-    expect(after.apiExpiredToken).toBe(0);
-    expect(after.apiUnauthorized).toBe(0);
-    expect(after.reuseDetections).toBe(0);
-    expect(after.refreshRejected).toBe(0);
-    await expect
-      .poll(async () => Number(await h.page.getByTestId('profile-token').getAttribute('data-issued-at')))
-      .toBeGreaterThanOrEqual(Math.floor(after.issued.at(-1)!.at / 1000) * 1000);
+    const after = await dataServedCleanlySince(h, beforeWake);
+    await expectDataFromTokenIssuedAt(h.page, after.issued.at(-1)!.at);
     expect(await h.screens.screens(h.page)).not.toContain('profile-error');
     expect(await h.page.getByTestId('login-form').count()).toBe(0);
 
@@ -514,11 +529,7 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
   });
 
   test('after the machine slept past expiry the tab refreshes on waking, with no event, before any request with the expired token (localStorage)', async () => {
-    const h = await open();
-    await h.page.clock.install();
-    await h.page.goto(`${h.server.url}/?storage=localstorage`);
-    await submitLogin(h.page);
-    await h.page.getByTestId('profile-email').waitFor();
+    const h = await signInOnPageClock('localstorage');
     await expect.poll(() => storedSession(h, 'localstorage', h.page)).not.toBeNull();
 
     // The lid closes: no timer runs, and the page stays 'visible' (no event will say it woke).
@@ -534,16 +545,9 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     const wakeAt = Date.now();
     await h.page.clock.fastForward(wakeAt - (await h.page.evaluate(() => Date.now())));
     await h.page.clock.resume();
-    await expect.poll(() => heldExpiry(h.page), { timeout: 2_000, interval: 10 }).toBeGreaterThan(pageExpiry);
-    const newTokenAt = Date.now();
-    const refresh = expectOneRefreshOf(h.server.stats(), beforeWake.issued.length - 1, wakeAt);
+    const { refresh, newTokenAt } = await newTokenOnWake(h, pageExpiry, beforeWake, wakeAt);
 
-    await expect.poll(() => served(h.server.stats()), { timeout: 5_000 }).toBeGreaterThan(served(beforeWake));
-    const after = h.server.stats();
-    expect(after.apiExpiredToken).toBe(0);
-    expect(after.apiUnauthorized).toBe(0);
-    expect(after.reuseDetections).toBe(0);
-    expect(after.refreshRejected).toBe(0);
+    const after = await dataServedCleanlySince(h, beforeWake);
     expect(await h.screens.screens(h.page)).not.toContain('profile-error');
     expect(await h.page.getByTestId('login-form').count()).toBe(0);
     // The rotation reached localStorage and the marker cookie.
@@ -565,11 +569,7 @@ describe('a tab whose timers stopped, production build, in Chromium', () => {
     // Suspend as Chromium on Linux and macOS sees it: Date jumps, while timers run on a monotonic
     // clock that stood still, so each keeps the delay it had left. Whichever is due first runs first.
     // A 6 s token is refreshed at 3 s: the 2 s data poll comes due before the refresh does.
-    const h = await open(6);
-    await h.page.clock.install();
-    await h.page.goto(`${h.server.url}/?storage=cookie`);
-    await submitLogin(h.page);
-    await h.page.getByTestId('profile-email').waitFor();
+    const h = await signInOnPageClock('cookie', 6);
     await expect.poll(() => cookieSession(h.context, h.server.url)).not.toBeNull();
 
     // The phases, from what the page and the server recorded: the wall-clock check ticks every

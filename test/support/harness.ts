@@ -1,3 +1,4 @@
+import { createAuthListener, type AuthListener, type AuthListenerOptions } from 'redux-auth-kit';
 import { createAuthStore, type CreateAuthStoreOptions } from 'redux-auth-kit/store';
 import { afterEach } from 'vitest';
 
@@ -32,6 +33,21 @@ export async function makeStore<U = unknown>(options: CreateAuthStoreOptions<U> 
   });
   await waitForRehydrate(made.persistor);
   return made;
+}
+
+/**
+ * `createAuthListener` for a store the test builds itself: a fresh authName, wake-ups off, a
+ * silent logger, disposed after the test.
+ */
+export function makeListener(options: AuthListenerOptions = {}): AuthListener {
+  const auth = createAuthListener({
+    authName: uniqueAuthName(),
+    wake: false,
+    logger: { error: () => {}, warn: () => {} },
+    ...options,
+  });
+  disposers.push(() => auth.dispose());
+  return auth;
 }
 
 async function waitForRehydrate(persistor: { getState: () => { bootstrapped: boolean } }): Promise<void> {

@@ -1,6 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Middleware, Reducer } from '@reduxjs/toolkit';
+import { createRefresh, type RefreshApiCallback } from 'redux-auth-kit';
+import { makeStore, uniqueAuthName } from './harness';
 import { jwtFor } from './jwt';
+import { createMemoryStorage } from './memoryStorage';
 
 /** How `/refresh` answers: new tokens, a rejection (401) or a server error (500). */
 export type RefreshMode = 'ok' | 'reject' | 'error';
@@ -174,4 +178,51 @@ export async function startTestServer(): Promise<TestServer> {
     },
   };
   return server;
+}
+
+/**
+ * The app's refresh call, with real fetch, against the `POST /refresh` of the server at `base`:
+ * a 401 is a rejection, any other failure (a 500, a refused connection) network trouble (thrown).
+ */
+export const fetchRefresh =
+  (base: string): RefreshApiCallback =>
+  async ({ refreshToken, signal }) => {
+    const res = await fetch(`${base}/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+      signal,
+    });
+    if (res.status === 401) return { isSuccess: false };
+    if (!res.ok) throw new Error(`refresh answered ${res.status}`);
+    const body = (await res.json()) as { token: string };
+    return { isSuccess: true, newAuthToken: body.token };
+  };
+
+/** What a store needs of an RTK Query API to mount it. */
+interface MountableApi {
+  reducerPath: string;
+  reducer: Reducer;
+  middleware: Middleware;
+}
+
+/**
+ * A signed-out `makeStore` store over memory storage with `api` mounted (its reducer and
+ * middleware, then `middleware`), refreshing through {@link fetchRefresh} against `refreshBase`.
+ */
+export function makeApiStore(
+  api: MountableApi,
+  options: { refreshBase: string; retryDelay?: number; middleware?: Middleware[] },
+) {
+  const { refreshBase, retryDelay, middleware = [] } = options;
+  return makeStore({
+    authName: uniqueAuthName(),
+    storage: createMemoryStorage().storage,
+    refresh: createRefresh({
+      refreshApiCallback: fetchRefresh(refreshBase),
+      ...(retryDelay !== undefined && { retryDelay }),
+    }),
+    reducer: { [api.reducerPath]: api.reducer },
+    middleware: [api.middleware, ...middleware],
+  });
 }
