@@ -40,6 +40,7 @@ export {
   selectSessionStatus,
 } from './selectors';
 export { createRefresh } from './refresh/createRefresh';
+export { nextRefreshAt } from './refresh/nextRefreshAt';
 export type {
   RefreshApiCallback,
   RefreshApiCallbackParam,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { AuthSession, AuthState } from 'redux-auth-kit';
+import { nextRefreshAt, type AuthSession, type AuthState } from 'redux-auth-kit';
 import { backoffDelay, dueSteps, nextWakeAt, refreshDueAt } from '../src/refresh/schedule';
 
 const T0 = 1_000_000;
@@ -100,5 +100,21 @@ describe('backoffDelay', () => {
     expect(backoffDelay(3, 2_000, 60_000, 1)).toBe(16_000);
     expect(backoffDelay(10, 2_000, 60_000, 1)).toBe(60_000);
     expect(backoffDelay(1_000, 2_000, 60_000, 0.5)).toBe(45_000);
+  });
+});
+
+describe('nextRefreshAt', () => {
+  const refreshApiCallback = async () => ({ isSuccess: false }) as const;
+  test('is the due time of an idle session, the retry time while backing off, null otherwise', () => {
+    const options = { refreshApiCallback, margin: 60 };
+    expect(nextRefreshAt({ auth: state(session()) }, options)).toBe(T0 + 540_000);
+    expect(nextRefreshAt({ auth: state(session()) }, { ...options, interval: 10 })).toBe(T0 + 10_000);
+    expect(nextRefreshAt({ auth: state(session(), { status: 'retrying', retryAt: T0 + 7 }) }, options)).toBe(
+      T0 + 7,
+    );
+    expect(nextRefreshAt({ auth: state(session(), { status: 'refreshing' }) }, options)).toBeNull();
+    expect(nextRefreshAt({ auth: state(session({ refreshToken: null })) }, options)).toBeNull();
+    expect(nextRefreshAt({ auth: state(null) }, options)).toBeNull();
+    expect(nextRefreshAt({ auth: state(session()) }, undefined)).toBeNull();
   });
 });

@@ -1,0 +1,27 @@
+import type { AuthRootState } from '../types';
+import { refreshDueAt } from './schedule';
+import type { RefreshOptions } from './types';
+
+/**
+ * When the scheduler next refreshes the session in `state` with these refresh
+ * options (epoch ms): the retry time while a failed refresh backs off, the due
+ * time otherwise; `null` while a refresh is in flight, when signed out, or when
+ * the session cannot be refreshed. For display ("next refresh in 12 s"); the
+ * scheduler itself decides on the same rules.
+ *
+ * @example
+ * ```ts
+ * const at = nextRefreshAt(store.getState(), refresh);
+ * const label = at === null ? '—' : `${Math.max(0, Math.round((at - Date.now()) / 1000))} s`;
+ * ```
+ */
+export function nextRefreshAt(state: AuthRootState, refresh: RefreshOptions | undefined): number | null {
+  const { session, refresh: status } = state.auth;
+  if (!session || !refresh || session.refreshToken === null || status.status === 'refreshing') return null;
+  if (status.status === 'retrying') return status.retryAt;
+  return refreshDueAt(session, {
+    canRefresh: true,
+    intervalMs: refresh.interval === undefined ? null : refresh.interval * 1000,
+    marginMs: (refresh.margin ?? 60) * 1000,
+  });
+}
