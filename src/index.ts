@@ -3,11 +3,16 @@ export type {
   AuthRootState,
   AuthSession,
   AuthState,
+  RefreshFailedPayload,
   RefreshFailureReason,
   RefreshOutcome,
   RefreshState,
   RefreshStatus,
+  RefreshSucceededPayload,
+  SessionRef,
+  SessionRestoredPayload,
   SessionStatus,
+  SessionSyncedPayload,
   SignInParams,
   SignOutReason,
 } from './types';
@@ -22,11 +27,6 @@ export {
   tokenExpired,
   sessionRestored,
   sessionSynced,
-  type RefreshFailedPayload,
-  type RefreshSucceededPayload,
-  type SessionRef,
-  type SessionRestoredPayload,
-  type SessionSyncedPayload,
 } from './slice';
 export { checkClock, refreshNow, type RefreshNowAction } from './actions';
 export {
@@ -49,24 +49,20 @@ export type {
   RefreshApiSuccess,
   RefreshOptions,
 } from './refresh/types';
-export {
-  createAuthListener,
-  type AuthDispatchExtension,
-  type AuthListener,
-  type AuthListenerApi,
-  type AuthListenerOptions,
-  type StartListeningLike,
-} from './refresh/listener';
+export { createAuthListener } from './refresh/listener';
+export type {
+  AuthDispatchExtension,
+  AuthListener,
+  AuthListenerApi,
+  AuthListenerOptions,
+  AuthLogger,
+  StartListeningLike,
+} from './refresh/options';
+export { RefreshAbortError, type RefreshAbortCause } from './refresh/abort';
 export { browserWakeSource, type WakeReason, type WakeSource } from './refresh/wake';
-export {
-  createCookieMarker,
-  markerCookieName,
-  refreshLockName,
-  type ChannelLike,
-  type CrossTabOptions,
-  type GenerationMarker,
-  type LockManagerLike,
-} from './refresh/crossTab';
+export { refreshLockName } from './tabs/locks';
+export { createCookieMarker, markerCookieName, type MarkerCookieOptions } from './tabs/marker';
+export type { ChannelLike, CrossTabOptions, GenerationMarker, LockManagerLike } from './tabs/options';
 export {
   persistAuthReducer,
   authPersistConfig,

@@ -1,25 +1,42 @@
 import { nanoid } from '@reduxjs/toolkit';
-import { expired, passed, readTokens, type TokenFields } from './token';
-import type { AuthSession, SignInParams } from './types';
+import { expired, passed, readTokens, type TokenFieldNames } from './token';
+import type { AuthSession, AuthState, SessionRef, SignInParams } from './types';
 
 /** The sign-in fields, as error messages name them. */
-const SIGN_IN_FIELDS: TokenFields = [
-  'auth.token',
-  'auth.type',
-  'auth.expiresIn',
-  'refresh (the refresh token)',
-  'refreshExpiresIn',
-];
+const SIGN_IN_FIELDS: TokenFieldNames = {
+  token: 'auth.token',
+  type: 'auth.type',
+  lifetime: 'auth.expiresIn',
+  refreshToken: 'refresh (the refresh token)',
+  refreshLifetime: 'refreshExpiresIn',
+};
 
 /**
- * Whether `candidate` replaces `current`: a later generation of the same
- * session, or a session signed in later. How tabs converge whatever order
- * their news arrives in.
+ * Orders two sessions: by generation within one session, else by sign-in time,
+ * and for two sign-ins in the same millisecond by id, so every tab picks the
+ * same winner whatever order its news arrives in. Negative when `a` is older.
  */
+export function compareSessions(a: AuthSession, b: AuthSession): number {
+  if (a.id === b.id) return a.generation - b.generation;
+  if (a.startedAt !== b.startedAt) return a.startedAt - b.startedAt;
+  return a.id < b.id ? -1 : 1;
+}
+
+/** Whether `candidate` replaces `current`: a later generation of the same session, or a later sign-in. */
 export const isNewerSession = (candidate: AuthSession, current: AuthSession): boolean =>
-  candidate.id === current.id
-    ? candidate.generation > current.generation
-    : candidate.startedAt > current.startedAt;
+  compareSessions(candidate, current) > 0;
+
+/** The reference to a session's current generation. */
+export const refOf = (session: AuthSession): SessionRef => ({
+  sessionId: session.id,
+  generation: session.generation,
+});
+
+/** Whether `state` still holds the session generation `ref` names. */
+export function isCurrent(state: AuthState, ref: SessionRef): boolean {
+  const { session } = state;
+  return session !== null && session.id === ref.sessionId && session.generation === ref.generation;
+}
 
 /**
  * Builds the session a sign-in starts, or throws `AuthError` for a token that
@@ -34,15 +51,19 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
     refreshExpiresAt,
     ...tokens
   } = readTokens(
-    [token, type, expiresIn, refresh ?? undefined, refreshExpiresIn],
-    SIGN_IN_FIELDS,
-    now,
-    SIGN_IN_FIELDS[2],
+    {
+      token,
+      type,
+      lifetime: expiresIn,
+      refreshToken: refresh ?? undefined,
+      refreshLifetime: refreshExpiresIn,
+    },
+    { names: SIGN_IN_FIELDS, now, opaque: { accepted: false, needs: SIGN_IN_FIELDS.lifetime } },
   );
   // Without a refresh token, a refresh lifetime has nothing to apply to.
   const refreshAt = refreshToken === null ? null : (refreshExpiresAt ?? null);
   // A refresh JWT without `iat` may expire within the skew tolerance: already unusable.
-  if (passed(refreshAt, now)) expired(SIGN_IN_FIELDS[3]);
+  if (passed(refreshAt, now)) expired(SIGN_IN_FIELDS.refreshToken);
   return {
     id: nanoid(),
     generation: 0,

@@ -1,48 +1,17 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import { isNewerSession, sessionFromSignIn } from './session';
+import { isCurrent, isNewerSession, sessionFromSignIn } from './session';
 import { passed } from './token';
-import type { AuthSession, AuthState, RefreshFailureReason, SignInParams, SignOutReason } from './types';
-
-/** Names the session and token generation an asynchronous step was started for. */
-export interface SessionRef {
-  sessionId: string;
-  generation: number;
-}
-
-/** Payload of {@link refreshSucceeded}: the new tokens, already validated. */
-export interface RefreshSucceededPayload<U = unknown> extends SessionRef {
-  token: string;
-  tokenType: string;
-  expiresAt: number | null;
-  receivedAt: number;
-  /** Replaces the stored refresh token when present (rotation). */
-  refreshToken?: string;
-  /** Replaces the refresh token's expiry when present. */
-  refreshExpiresAt?: number | null;
-  /** Replaces the user state when present (`null` clears it). */
-  userState?: U | null;
-}
-
-/** Payload of {@link refreshFailed}. */
-export interface RefreshFailedPayload extends SessionRef {
-  reason: RefreshFailureReason;
-  /** When the next attempt is due (epoch ms); ignored for `'rejected'`. */
-  retryAt: number | null;
-}
-
-/** Payload of {@link sessionSynced}: the session another tab announced (`null`: it signed out). */
-export interface SessionSyncedPayload<U = unknown> {
-  session: AuthSession<U> | null;
-  /** With `session: null`: the id of the session that ended; a different current session is kept. */
-  ended?: string;
-  now: number;
-}
-
-/** Payload of {@link sessionRestored}: what storage held, already validated, and when it was read. */
-export interface SessionRestoredPayload<U = unknown> {
-  session: AuthSession<U> | null;
-  now: number;
-}
+import type {
+  AuthSession,
+  AuthState,
+  RefreshFailedPayload,
+  RefreshSucceededPayload,
+  SessionRef,
+  SessionRestoredPayload,
+  SessionSyncedPayload,
+  SignInParams,
+  SignOutReason,
+} from './types';
 
 const idleRefresh = { status: 'idle', failures: 0, lastFailure: null, retryAt: null } as const;
 
@@ -54,25 +23,27 @@ const initialState: AuthState = {
   storageRead: false,
 };
 
-/** Whether `state` still holds the session generation `ref` names. */
-export function isCurrent(state: AuthState, ref: SessionRef): boolean {
-  const { session } = state;
-  return session !== null && session.id === ref.sessionId && session.generation === ref.generation;
-}
-
 /** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
 function signedOut(state: AuthState): AuthState {
   return state.storageRead ? { ...initialState, storageRead: true } : initialState;
 }
 
-/** `session` in force, with nothing pending: refresh bookkeeping idle, its token live unless told otherwise. */
-function startedWith(
-  state: AuthState,
-  session: AuthSession,
-  tokenExpired = false,
-  restoring = false,
-): AuthState {
-  return { ...signedOut(state), session, tokenExpired, restoring };
+/** How a session put in force starts out. */
+interface Start {
+  /** Its access token is already past its expiry: never handed out. */
+  tokenExpired: boolean;
+  /** Restored from storage with an expired access token: the first refresh is a restore. */
+  restoring?: boolean;
+}
+
+/** `session` in force, with nothing pending: refresh bookkeeping idle. */
+function startedWith(state: AuthState, session: AuthSession, start: Start): AuthState {
+  return {
+    ...signedOut(state),
+    session,
+    tokenExpired: start.tokenExpired,
+    restoring: start.restoring ?? false,
+  };
 }
 
 /**
@@ -89,9 +60,19 @@ export const authSlice = /* @__PURE__ */ createSlice({
      * for a malformed, opaque-without-expiry or expired token.
      */
     signIn: {
-      // A token accepted within the clock-skew tolerance may already be past: never handed out then.
-      reducer: (state, { payload }: PayloadAction<AuthSession>) =>
-        startedWith(state, payload, passed(payload.expiresAt, payload.receivedAt)),
+      reducer: (state, { payload }: PayloadAction<AuthSession>) => {
+        // A sign-in over a session started in the same millisecond must still be the later one,
+        // everywhere sessions are ordered (other tabs, the storage guard).
+        const previous = state.session?.startedAt;
+        const startedAt =
+          previous === undefined ? payload.startedAt : Math.max(payload.startedAt, previous + 1);
+        // A token accepted within the clock-skew tolerance may already be past: never handed out then.
+        return startedWith(
+          state,
+          { ...payload, startedAt },
+          { tokenExpired: passed(payload.expiresAt, payload.receivedAt) },
+        );
+      },
       prepare: (params: SignInParams) => ({ payload: sessionFromSignIn(params, Date.now()) }),
     },
     /** End the session; storage is cleared by the persistence layer. */
@@ -122,7 +103,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
           refreshExpiresAt: refreshExpiresAt === undefined ? session.refreshExpiresAt : refreshExpiresAt,
           userState: userState === undefined ? session.userState : userState,
         },
-        passed(expiresAt, receivedAt),
+        { tokenExpired: passed(expiresAt, receivedAt) },
       );
     },
     /** A refresh failed. `'rejected'` ends the session; anything else schedules a retry. */
@@ -150,13 +131,10 @@ export const authSlice = /* @__PURE__ */ createSlice({
     sessionSynced(state, action: PayloadAction<SessionSyncedPayload>) {
       const { session, ended, now } = action.payload;
       const current = state.session;
-      if (session === null) {
-        return current !== null && (ended === undefined || ended === current.id)
-          ? signedOut(state)
-          : undefined;
-      }
+      // A sign-out ends only the session it names: one that names none (malformed) ends nothing.
+      if (session === null) return current !== null && ended === current.id ? signedOut(state) : undefined;
       const newer = current === null || isNewerSession(session, current);
-      if (newer) return startedWith(state, session, passed(session.expiresAt, now));
+      if (newer) return startedWith(state, session, { tokenExpired: passed(session.expiresAt, now) });
     },
     /** What storage held at startup, validated. Never overrides a session started meanwhile. */
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
@@ -169,7 +147,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
         passed(session.refreshExpiresAt, now) ||
         (expired && session.refreshToken === null)
         ? read
-        : startedWith(read, session, expired, expired);
+        : startedWith(read, session, { tokenExpired: expired, restoring: expired });
     },
   },
 });
@@ -177,30 +155,29 @@ export const authSlice = /* @__PURE__ */ createSlice({
 /** The `auth` slice reducer, unpersisted. Mount it at `state.auth` (or use `persistAuthReducer`). */
 export const authReducer = /* @__PURE__ */ (() => authSlice.reducer)();
 
-type AuthActions = typeof authSlice.actions;
-// Bundlers keep a property read of an unused export; a pure call lets them drop it (and the slice with it).
-const action = <K extends keyof AuthActions>(name: K): AuthActions[K] => authSlice.actions[name];
-/**
- * Start a session from React Auth Kit's sign-in payload. Throws `AuthError`
- * (`'invalid-token'` / `'token-expired'`) before anything is dispatched.
- *
- * @example
- * ```ts
- * dispatch(signIn({ auth: { token, type: 'Bearer' }, refresh: refreshToken, userState: { name } }));
- * ```
- */
-export const signIn = /* @__PURE__ */ action('signIn');
-/** End the session everywhere: state, storage and (with cross-tab sync) other tabs. */
-export const signOut = /* @__PURE__ */ action('signOut');
-/** Dispatched by the listener when a refresh call starts. */
-export const refreshStarted = /* @__PURE__ */ action('refreshStarted');
-/** Dispatched by the listener with validated new tokens; ignored for a session that moved on. */
-export const refreshSucceeded = /* @__PURE__ */ action('refreshSucceeded');
-/** Dispatched by the listener when a refresh fails; `reason: 'rejected'` ends the session. */
-export const refreshFailed = /* @__PURE__ */ action('refreshFailed');
-/** Dispatched by the scheduler when the access token's expiry passes without a new one. */
-export const tokenExpired = /* @__PURE__ */ action('tokenExpired');
-/** Dispatched by the listener with what storage held at startup, validated and time-stamped. */
-export const sessionRestored = /* @__PURE__ */ action('sessionRestored');
-/** Dispatched when another tab announces its session (or its sign-out). */
-export const sessionSynced = /* @__PURE__ */ action('sessionSynced');
+export const {
+  /**
+   * Start a session from React Auth Kit's sign-in payload. Throws `AuthError`
+   * (`'invalid-token'` / `'token-expired'`) before anything is dispatched.
+   *
+   * @example
+   * ```ts
+   * dispatch(signIn({ auth: { token, type: 'Bearer' }, refresh: refreshToken, userState: { name } }));
+   * ```
+   */
+  signIn,
+  /** End the session everywhere: state, storage and (with cross-tab sync) other tabs. */
+  signOut,
+  /** Dispatched by the listener when a refresh call starts. */
+  refreshStarted,
+  /** Dispatched by the listener with validated new tokens; ignored for a session that moved on. */
+  refreshSucceeded,
+  /** Dispatched by the listener when a refresh fails; `reason: 'rejected'` ends the session. */
+  refreshFailed,
+  /** Dispatched by the scheduler when the access token's expiry passes without a new one. */
+  tokenExpired,
+  /** Dispatched by the listener with what storage held at startup, validated and time-stamped. */
+  sessionRestored,
+  /** Dispatched when another tab announces its session (or its sign-out). */
+  sessionSynced,
+} = authSlice.actions;

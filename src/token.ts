@@ -1,6 +1,6 @@
 import { jwtDecode, type JwtPayload } from 'jwt-decode';
 import { raise } from './errors';
-import type { RefreshSucceededPayload, SessionRef } from './slice';
+import type { RefreshSucceededPayload, SessionRef } from './types';
 
 /** A finite number (`Number.isFinite` is false for anything that is not a number). */
 export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
@@ -8,66 +8,91 @@ export const isFiniteNumber = (value: unknown): value is number => Number.isFini
 /** Whether the moment `at` (epoch ms; `null`: never) has come by `now`. */
 export const passed = (at: number | null | undefined, now: number): boolean => (at ?? Infinity) <= now;
 
+/** The latest moment a `Date` can hold (epoch ms): a later expiry cannot be written to a cookie or a log. */
+export const MAX_EPOCH_MS = 8.64e15;
+
+/** How far past its `exp` a JWT may be and still be accepted: the device clock may be ahead. */
+export const CLOCK_SKEW_MS = 300_000;
+
 /** A bearer value goes into an HTTP header: a non-empty string with no whitespace or control characters. */
 export const isTokenString = (value: unknown): value is string =>
   typeof value === 'string' && /^[\x21-\x7e]+$/.test(value);
 
 /** `value` when it is a usable bearer string, else throws `invalid-token` naming the field. */
-const tokenString = (value: unknown, name: string): string =>
-  isTokenString(value)
-    ? value
-    : raise(
-        'invalid-token',
-        value === undefined
-          ? `${name} is missing.`
-          : `${name} must be a non-empty printable ASCII string without spaces.`,
-      );
+function tokenString(value: unknown, name: string): string {
+  if (isTokenString(value)) return value;
+  return raise(
+    'invalid-token',
+    value === undefined
+      ? `${name} is missing.`
+      : `${name} must be a non-empty printable ASCII string without spaces.`,
+  );
+}
 
 /** `value` when it is undefined or a positive, finite number of seconds, else throws naming the field. */
-const seconds = (value: unknown, name: string): number | undefined =>
-  value === undefined || (isFiniteNumber(value) && value > 0)
-    ? value
-    : raise('invalid-token', `${name} must be a positive number of seconds.`);
+function seconds(value: unknown, name: string): number | undefined {
+  if (value === undefined || (isFiniteNumber(value) && value > 0)) return value;
+  return raise('invalid-token', `${name} must be a positive number of seconds.`);
+}
 
 /** Throws `token-expired` for the token in field `name`. */
 export const expired = (name: string): never => raise('token-expired', `${name} has already expired.`);
 
+/** `at` when a `Date` can hold it, else throws naming the field whose expiry it is. */
+function representable(at: number, name: string): number {
+  if (at <= MAX_EPOCH_MS) return at;
+  return raise('invalid-token', `${name} expires too far in the future (beyond what a date can hold).`);
+}
+
+/** What {@link expiryOf} needs to know about one token. */
+interface ExpiryInput {
+  token: string;
+  /** Seconds the token lives, when the server said so; overrides its claims. */
+  lifetime: number | undefined;
+  now: number;
+  /** The fields of the token and of its lifetime, for messages. */
+  names: { token: string; lifetime: string };
+  /** An access token must have `exp` after `iat`; a refresh token is only read for scheduling. */
+  isAccessToken: boolean;
+}
+
+/** The claims of a JWT, or `undefined` for anything else (an opaque token). */
+function claimsOf(token: string): JwtPayload | undefined {
+  // jwt-decode reads the second part of any number of parts: only three make a JWT.
+  if (token.split('.').length !== 3) return undefined;
+  try {
+    // The payload may be any JSON (`null`, a number): callers read it optionally.
+    return jwtDecode<JwtPayload>(token) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * When `token` expires, in local epoch ms: `lifetime` seconds from `now` when
+ * When a token expires, in local epoch ms: `lifetime` seconds from `now` when
  * given, else from its JWT claims — the lifetime `exp − iat` anchored to the
  * local arrival time `now`, so a client clock that is off does not shorten or
  * stretch it, else `exp` — else (opaque, undecodable, no numeric `exp`) `null`.
- * Throws when `exp` is already past beyond the clock-skew tolerance, and for an
- * access token (`access`) whose `exp` is at or before its `iat`.
+ * Throws when `exp` is already past beyond the clock-skew tolerance, for an
+ * access token whose `exp` is at or before its `iat`, and for an expiry no
+ * `Date` can hold.
  *
  * Decoding is not verifying: the server checks signatures. The result only
  * schedules refreshes.
  */
-function expiryOf(
-  token: string,
-  lifetime: number | undefined,
-  now: number,
-  name: string,
-  access: boolean,
-): number | null {
-  if (lifetime) return now + lifetime * 1000;
-  let claims: JwtPayload | undefined;
-  try {
-    // jwt-decode reads the second part of any number of parts: only three make a JWT.
-    if (token.split('.').length === 3) claims = jwtDecode<JwtPayload>(token);
-  } catch {
-    // Undecodable: an opaque token.
-  }
-  // The payload may be any JSON (`null`, a number): read it optionally.
+function expiryOf({ token, lifetime, now, names, isAccessToken }: ExpiryInput): number | null {
+  if (lifetime !== undefined) return representable(now + lifetime * 1000, names.lifetime);
+  const name = names.token;
+  const claims = claimsOf(token);
   const exp = claims?.exp;
-  const iat = claims?.iat;
   if (!isFiniteNumber(exp)) return null;
-  // `exp − iat` in seconds; NaN (every comparison false) without a numeric `iat`.
-  const life = exp - (isFiniteNumber(iat) ? iat : NaN);
-  if (access && life <= 0) raise('invalid-token', `${name} has "exp" at or before "iat".`);
-  // 300 s of clock difference are tolerated before `exp` counts as past.
-  if (exp * 1000 < now - 300_000) expired(name);
-  return life > 0 ? now + life * 1000 : exp * 1000;
+  const iat = claims?.iat;
+  const life = isFiniteNumber(iat) ? exp - iat : null;
+  if (isAccessToken && life !== null && life <= 0) {
+    raise('invalid-token', `${name} has "exp" at or before "iat".`);
+  }
+  if (exp * 1000 < now - CLOCK_SKEW_MS) expired(name);
+  return representable(life !== null && life > 0 ? now + life * 1000 : exp * 1000, name);
 }
 
 /**
@@ -77,44 +102,75 @@ function expiryOf(
  */
 export type Tokens = Omit<RefreshSucceededPayload, keyof SessionRef | 'userState'>;
 
-/** Five fields, in the order of {@link readTokens}' values. */
-export type TokenFields = readonly [string, string, string, string, string];
+/** The raw token fields of a sign-in or a refresh result, not yet checked. */
+export interface TokenInput {
+  token: unknown;
+  type: unknown;
+  /** Seconds the access token lives. */
+  lifetime: unknown;
+  /** The refresh token; `undefined` when none was given. */
+  refreshToken: unknown;
+  /** Seconds the refresh token lives. */
+  refreshLifetime: unknown;
+}
+
+/** How each field of {@link TokenInput} is named in error messages. */
+export type TokenFieldNames = Record<keyof TokenInput, string>;
 
 /**
- * Validates the tokens of a sign-in or a refresh result, given as `values` in
- * this order, which `names` names for messages: access token, its type, its
- * lifetime (seconds), refresh token (`undefined`: none given), its lifetime.
- * Throws `AuthError` naming the field, never holding a token. A non-JWT
- * (opaque) access token needs a lifetime unless `opaque` is `true`; otherwise
- * `opaque` says what it needs instead. A refresh token may always be opaque. The refresh lifetime applies to the refresh token given,
- * else to the current one.
+ * What to do with an access token that is not a JWT with a numeric `exp`:
+ * accept it with no known expiry, or refuse it saying what it needs instead.
  */
-export function readTokens(
-  [token, type, lifetime, refresh, refreshLifetime]: readonly unknown[],
-  names: TokenFields,
-  now: number,
-  opaque: true | string,
-): Tokens {
-  const access = tokenString(token, names[0]);
-  const expiresAt =
-    expiryOf(access, seconds(lifetime, names[2]), now, names[0], true) ??
-    (opaque === true
-      ? null
-      : raise(
-          'invalid-token',
-          `${names[0]} is not a JWT with a numeric "exp"; an opaque token needs ${opaque}.`,
-        ));
+export type OpaqueAccessToken = { accepted: true } | { accepted: false; needs: string };
+
+/** Options for {@link readTokens}. */
+export interface ReadTokensOptions {
+  names: TokenFieldNames;
+  now: number;
+  opaque: OpaqueAccessToken;
+}
+
+/**
+ * Validates the tokens of a sign-in or a refresh result. Throws `AuthError`
+ * naming the field, never holding a token. A refresh token may always be
+ * opaque. The refresh lifetime applies to the refresh token given, else to the
+ * current one.
+ */
+export function readTokens(input: TokenInput, { names, now, opaque }: ReadTokensOptions): Tokens {
+  const token = tokenString(input.token, names.token);
+  const lifetime = seconds(input.lifetime, names.lifetime);
+  const expiresAt = expiryOf({
+    token,
+    lifetime,
+    now,
+    names: { token: names.token, lifetime: names.lifetime },
+    isAccessToken: true,
+  });
+  if (expiresAt === null && !opaque.accepted) {
+    raise(
+      'invalid-token',
+      `${names.token} is not a JWT with a numeric "exp"; an opaque token needs ${opaque.needs}.`,
+    );
+  }
   const tokens: Tokens = {
-    token: access,
-    tokenType: tokenString(type, names[1]),
+    token,
+    tokenType: tokenString(input.type, names.type),
     expiresAt,
     receivedAt: now,
   };
-  const refreshToken = refresh === undefined ? refresh : tokenString(refresh, names[3]);
-  const refreshIn = seconds(refreshLifetime, names[4]);
-  if (refreshToken) tokens.refreshToken = refreshToken;
-  // With no refresh token given, a lifetime is the current one's (and `expiryOf` returns before reading `''`).
-  if (refreshToken || refreshIn)
-    tokens.refreshExpiresAt = expiryOf(refreshToken ?? '', refreshIn, now, names[3], false);
+  const refreshToken =
+    input.refreshToken === undefined ? undefined : tokenString(input.refreshToken, names.refreshToken);
+  const refreshLifetime = seconds(input.refreshLifetime, names.refreshLifetime);
+  if (refreshToken !== undefined) tokens.refreshToken = refreshToken;
+  if (refreshToken !== undefined || refreshLifetime !== undefined) {
+    // With no refresh token given, a lifetime is the current one's; `expiryOf` then reads only the lifetime.
+    tokens.refreshExpiresAt = expiryOf({
+      token: refreshToken ?? '',
+      lifetime: refreshLifetime,
+      now,
+      names: { token: names.refreshToken, lifetime: names.refreshLifetime },
+      isAccessToken: false,
+    });
+  }
   return tokens;
 }

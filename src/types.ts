@@ -84,6 +84,47 @@ export interface AuthRootState<U = unknown> {
 export type RefreshOutcome =
   { ok: true } | { ok: false; reason: RefreshFailureReason | 'signed-out' | 'unavailable' };
 
+/** Names the session and token generation an asynchronous step was started for. */
+export interface SessionRef {
+  sessionId: string;
+  generation: number;
+}
+
+/** Payload of `refreshSucceeded`: the new tokens, already validated. */
+export interface RefreshSucceededPayload<U = unknown> extends SessionRef {
+  token: string;
+  tokenType: string;
+  expiresAt: number | null;
+  receivedAt: number;
+  /** Replaces the stored refresh token when present (rotation). */
+  refreshToken?: string;
+  /** Replaces the refresh token's expiry when present. */
+  refreshExpiresAt?: number | null;
+  /** Replaces the user state when present (`null` clears it). */
+  userState?: U | null;
+}
+
+/** Payload of `refreshFailed`. */
+export interface RefreshFailedPayload extends SessionRef {
+  reason: RefreshFailureReason;
+  /** When the next attempt is due (epoch ms); ignored for `'rejected'`. */
+  retryAt: number | null;
+}
+
+/** Payload of `sessionSynced`: the session another tab announced (`null`: it signed out). */
+export interface SessionSyncedPayload<U = unknown> {
+  session: AuthSession<U> | null;
+  /** With `session: null`: the id of the session that ended. Without it, or for another session, nothing ends. */
+  ended?: string;
+  now: number;
+}
+
+/** Payload of `sessionRestored`: what storage held, already validated, and when it was read. */
+export interface SessionRestoredPayload<U = unknown> {
+  session: AuthSession<U> | null;
+  now: number;
+}
+
 /** React Auth Kit's sign-in payload. */
 export interface SignInParams<U = unknown> {
   auth: {

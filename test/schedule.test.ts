@@ -34,7 +34,7 @@ function state(
   };
 }
 
-const policy = { canRefresh: true, intervalMs: null, marginMs: 60_000 };
+const policy = { hasCallback: true, intervalMs: null, marginMs: 60_000 };
 
 describe('refreshDueAt', () => {
   test('a ten-minute token is due one margin before expiry', () => {
@@ -89,17 +89,17 @@ describe('nextWakeAt and dueSteps', () => {
   test('a session that cannot be refreshed ends when its access token expires', () => {
     const s = state(session({ refreshToken: null, refreshExpiresAt: null }));
     expect(nextWakeAt(s, policy)).toBe(T0 + 600_000);
-    expect(dueSteps(s, { ...policy, canRefresh: false }, T0 + 600_000)).toEqual(['end']);
+    expect(dueSteps(s, { ...policy, hasCallback: false }, T0 + 600_000)).toEqual(['end']);
   });
 });
 
 describe('backoffDelay', () => {
   test('doubles per failure, is capped, and jitters into the upper half', () => {
-    expect(backoffDelay(0, 2_000, 60_000, 1)).toBe(2_000);
-    expect(backoffDelay(0, 2_000, 60_000, 0)).toBe(1_000);
-    expect(backoffDelay(3, 2_000, 60_000, 1)).toBe(16_000);
-    expect(backoffDelay(10, 2_000, 60_000, 1)).toBe(60_000);
-    expect(backoffDelay(1_000, 2_000, 60_000, 0.5)).toBe(45_000);
+    expect(backoffDelay({ failures: 0, baseMs: 2_000, maxMs: 60_000, random: 1 })).toBe(2_000);
+    expect(backoffDelay({ failures: 0, baseMs: 2_000, maxMs: 60_000, random: 0 })).toBe(1_000);
+    expect(backoffDelay({ failures: 3, baseMs: 2_000, maxMs: 60_000, random: 1 })).toBe(16_000);
+    expect(backoffDelay({ failures: 10, baseMs: 2_000, maxMs: 60_000, random: 1 })).toBe(60_000);
+    expect(backoffDelay({ failures: 1_000, baseMs: 2_000, maxMs: 60_000, random: 0.5 })).toBe(45_000);
   });
 });
 

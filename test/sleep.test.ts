@@ -26,6 +26,7 @@ test('after a machine sleeps past expiry the expired token is withdrawn within a
     authName: uniqueAuthName(),
     storage: createMemoryStorage().storage,
     refresh: createRefresh({ refreshApiCallback }),
+    listener: { wallClockCheck: 1 },
   });
   const token = jwtFor(600);
   store.dispatch(signIn({ auth: { token }, refresh: 'r1' }));

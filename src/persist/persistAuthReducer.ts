@@ -12,11 +12,14 @@ import {
 } from 'redux-persist';
 import type { PersistPartial } from 'redux-persist/es/persistReducer';
 import { LOG, raise } from '../errors';
+import { compareSessions } from '../session';
 import { authReducer } from '../slice';
+import { createCookieMarker, markerCookieName } from '../tabs/marker';
 import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
 import { decodeStoredSession } from './format';
-import { createLocalStorage, type AuthStorage } from './storage';
+import { registerAuthStorage } from './registry';
+import { createLocalStorage, type AuthStorage, type SessionWrite } from './storage';
 
 // What we take from redux-persist is imported here, once: each import statement of an
 // external package stays in the bundle. `createAuthStore` takes `persistStore` from here,
@@ -66,51 +69,60 @@ function cookieExpiry(value: string): number | null {
  *   refresh token back.
  */
 export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
+  const cookie = {
+    domain: options.cookieDomain,
+    secure: options.cookieSecure,
+    sameSite: options.cookieSameSite,
+  };
   const engine =
     options.storage ??
     (options.authType === 'localstorage'
       ? createLocalStorage()
-      : createCookieStorage({
-          domain: options.cookieDomain,
-          secure: options.cookieSecure,
-          sameSite: options.cookieSameSite,
-          expiresAt: cookieExpiry,
-        }));
+      : createCookieStorage({ ...cookie, expiresAt: cookieExpiry }));
+  // Beside localStorage, the generation marker is a cookie with the auth cookies' attributes.
+  const marker =
+    engine.marker ??
+    (engine.lagsBetweenTabs === true
+      ? createCookieMarker(markerCookieName(options.authName ?? DEFAULT_AUTH_NAME), cookie)
+      : undefined);
   // Writes run one after another, so each sees what the previous one stored: the cross-tab
   // layer and redux-persist both write a refreshed session, and only the first may reach storage.
   // A failed write is its caller's to handle; the queue itself never rejects, so the next one runs.
-  let queue = Promise.resolve();
-  const serial = (task: () => Promise<void>): Promise<void> => {
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = queue.then(task);
     queue = run.catch(() => {});
     return run;
   };
+  /** Writes `value` unless storage holds the same session generation or a newer one. */
+  const writeSession = (key: string, value: string): Promise<SessionWrite> =>
+    serial(async () => {
+      const next = decodeStoredSession(value);
+      if (next === null) {
+        // No token stays behind. Signed out is `"session":"null"`; any other value that does not
+        // read back is refused too, so the cross-tab layer does not count it as stored (an empty
+        // storage would then read as a sign-out in every tab).
+        await engine.removeItem(key);
+        if (JSON.parse(value).session !== 'null') {
+          raise('invalid-token', `the session under "${key}" does not read back from storage: not stored.`);
+        }
+        return 'stored';
+      }
+      // Only what is newer than what is stored is written: never an older generation of the same
+      // session, nor an earlier sign-in. Unreadable storage never holds a write back.
+      const current = decodeStoredSession(await engine.getItem(key));
+      const order = current === null ? 1 : compareSessions(next, current);
+      if (order < 0) return 'kept-newer';
+      // The same generation is there already (the other writer of a refresh came first).
+      if (order > 0) await engine.setItem(key, value);
+      return 'stored';
+    });
   return {
     lagsBetweenTabs: engine.lagsBetweenTabs === true,
+    ...(marker && { marker }),
     getItem: (key) => engine.getItem(key),
-    setItem: (key, value) =>
-      serial(async () => {
-        const next = decodeStoredSession(value);
-        if (next === null) {
-          // No token stays behind. Signed out is `"session":"null"`; any other value that does not
-          // read back is refused too, so the cross-tab layer does not count it as stored (an empty
-          // storage would then read as a sign-out in every tab).
-          await engine.removeItem(key);
-          if (JSON.parse(value).session !== 'null') {
-            raise('invalid-token', `the session under "${key}" does not read back from storage: not stored.`);
-          }
-          return;
-        }
-        // Not newer than what is stored: an older generation of the same session, or an earlier sign-in.
-        // What is stored is validated first: unreadable storage never holds a write back.
-        const current = decodeStoredSession(await engine.getItem(key));
-        const stale =
-          current !== null &&
-          (current.id === next.id
-            ? current.generation >= next.generation
-            : current.startedAt > next.startedAt);
-        if (!stale) await engine.setItem(key, value);
-      }),
+    setItem: async (key, value) => void (await writeSession(key, value)),
+    writeSession,
     removeItem: (key) => serial(() => engine.removeItem(key)),
   };
 }
@@ -154,5 +166,8 @@ export const persistAuthTo = (
 export function persistAuthReducer<U = unknown>(
   options: AuthPersistOptions = {},
 ): Reducer<PersistedAuthState<U>> {
-  return persistAuthTo(options, createAuthStorage(options)) as unknown as Reducer<PersistedAuthState<U>>;
+  const storage = createAuthStorage(options);
+  // A listener created with the same authName finds it, so the short form coordinates tabs too.
+  registerAuthStorage(options.authName ?? DEFAULT_AUTH_NAME, storage);
+  return persistAuthTo(options, storage) as unknown as Reducer<PersistedAuthState<U>>;
 }

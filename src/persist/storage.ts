@@ -1,3 +1,5 @@
+import type { GenerationMarker } from '../tabs/options';
+
 /**
  * A redux-persist storage engine. Every method returns a promise: a
  * synchronous engine crashes redux-persist's persistoid.
@@ -12,7 +14,22 @@ export interface AuthStorage {
    * that tells the next lock holder to wait for the write.
    */
   readonly lagsBetweenTabs?: boolean;
+  /**
+   * The generation marker to pair with a storage that lags between tabs
+   * (`createAuthStorage` gives localStorage a cookie with the auth cookies'
+   * attributes). Default: a cookie named `<authName>.gen`.
+   */
+  readonly marker?: GenerationMarker;
+  /**
+   * Writes a stored session unless storage already holds it or a newer one, and
+   * says whether storage now holds it (`setItem` keeps a newer one silently).
+   * `createAuthStorage`'s engines have it; without it every write counts as stored.
+   */
+  readonly writeSession?: (key: string, value: string) => Promise<SessionWrite>;
 }
+
+/** What {@link AuthStorage.writeSession} did: storage holds the value now, or kept a newer session. */
+export type SessionWrite = 'stored' | 'kept-newer';
 
 /**
  * `window.localStorage` as an engine. Looks `localStorage` up on every call,

@@ -1,7 +1,8 @@
-import { isFiniteNumber, isTokenString as isToken } from '../token';
+import { hasOwn, isJsonValue } from '../json';
+import { isFiniteNumber, isTokenString as isToken, MAX_EPOCH_MS } from '../token';
 import type { AuthSession } from '../types';
 
-const isTime = (v: unknown): boolean => isFiniteNumber(v) && v >= 0;
+const isTime = (v: unknown): boolean => isFiniteNumber(v) && v >= 0 && v <= MAX_EPOCH_MS;
 const isTimeOrNull = (v: unknown): boolean => v === null || isTime(v);
 
 /**
@@ -19,8 +20,8 @@ const FIELDS: Record<keyof AuthSession, (v: unknown) => boolean> = {
   startedAt: isTime,
   refreshToken: (v) => v === null || isToken(v),
   refreshExpiresAt: isTimeOrNull,
-  // Anything serializable; only its presence is required.
-  userState: () => true,
+  // Anything JSON can hold (another tab's message arrives by structured clone, which holds more).
+  userState: (v) => v === undefined || isJsonValue(v),
 };
 
 /**
@@ -35,7 +36,8 @@ export function parseStoredSession<U>(value: unknown): AuthSession<U> | null {
   const copy: Record<string, unknown> = {};
   let key: keyof AuthSession;
   for (key in FIELDS) {
-    if (!(key in stored && FIELDS[key](stored[key]))) return null;
+    // Own fields only: an inherited key (through `__proto__`, say) is not a stored field.
+    if (!(hasOwn(stored, key) && FIELDS[key](stored[key]))) return null;
     copy[key] = stored[key];
   }
   copy.userState ??= null;

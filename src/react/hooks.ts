@@ -2,7 +2,7 @@ import type { Dispatch, UnknownAction } from '@reduxjs/toolkit';
 import { useMemo } from 'react';
 import { shallowEqual, useDispatch, useSelector } from 'react-redux';
 import { refreshNow } from '../actions';
-import type { AuthDispatchExtension } from '../refresh/listener';
+import type { AuthDispatchExtension } from '../refresh/options';
 import {
   selectAuthHeader,
   selectAuthUser,

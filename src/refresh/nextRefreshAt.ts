@@ -1,4 +1,5 @@
 import type { AuthRootState } from '../types';
+import { canRefresh } from './decide';
 import { refreshDueAt } from './schedule';
 import type { RefreshOptions } from './types';
 
@@ -17,10 +18,10 @@ import type { RefreshOptions } from './types';
  */
 export function nextRefreshAt(state: AuthRootState, refresh: RefreshOptions | undefined): number | null {
   const { session, refresh: status } = state.auth;
-  if (!session || !refresh || session.refreshToken === null || status.status === 'refreshing') return null;
+  const refreshable = session !== null && canRefresh(session, { hasCallback: refresh !== undefined });
+  if (!refreshable || !refresh || status.status === 'refreshing') return null;
   if (status.status === 'retrying') return status.retryAt;
   return refreshDueAt(session, {
-    canRefresh: true,
     intervalMs: refresh.interval === undefined ? null : refresh.interval * 1000,
     marginMs: (refresh.margin ?? 60) * 1000,
   });

@@ -1,25 +1,19 @@
+// When things are due, as pure functions of the state and the policy.
 import { passed } from '../token';
 import type { AuthSession, AuthState } from '../types';
+import { canRefresh, sessionEndsAt, type RefreshPolicy } from './decide';
 
 /** `setTimeout` fires at once above this delay, so longer waits are taken in steps. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
-/** The scheduling knobs, normalized to milliseconds. */
-export interface SchedulePolicy {
-  /** Whether the session can be refreshed at all (a callback is configured). */
-  canRefresh: boolean;
-  intervalMs: number | null;
-  marginMs: number;
-}
+/** How long a refreshed token that arrived already expired waits before the next refresh. */
+export const EXPIRED_ON_ARRIVAL_WAIT_MS = 30_000;
 
 /** One thing the scheduler must do now. */
 export type DueStep = 'end' | 'expire' | 'refresh';
 
 /** `null` for a moment that never comes. */
 const finite = (at: number): number | null => (at < Infinity ? at : null);
-
-/** How long a refreshed token that arrived already expired waits before the next refresh. */
-export const EXPIRED_ON_ARRIVAL_WAIT_MS = 30_000;
 
 /**
  * When the session's access token should be refreshed: the earlier of
@@ -32,61 +26,87 @@ export const EXPIRED_ON_ARRIVAL_WAIT_MS = 30_000;
  */
 export function refreshDueAt(
   { expiresAt, receivedAt, generation }: AuthSession,
-  policy: SchedulePolicy,
+  policy: Pick<RefreshPolicy, 'intervalMs' | 'marginMs'>,
 ): number | null {
-  const expiredOnArrival = generation > 0 && passed(expiresAt, receivedAt);
-  return finite(
-    Math.min(
-      receivedAt + (policy.intervalMs ?? Infinity),
-      expiresAt === null
-        ? Infinity
-        : expiredOnArrival
-          ? receivedAt + EXPIRED_ON_ARRIVAL_WAIT_MS
-          : expiresAt - Math.min(policy.marginMs, Math.max(0, expiresAt - receivedAt) / 2),
-    ),
-  );
+  const byInterval = policy.intervalMs === null ? Infinity : receivedAt + policy.intervalMs;
+  let byExpiry = Infinity;
+  if (expiresAt !== null) {
+    const expiredOnArrival = generation > 0 && passed(expiresAt, receivedAt);
+    byExpiry = expiredOnArrival
+      ? receivedAt + EXPIRED_ON_ARRIVAL_WAIT_MS
+      : expiresAt - Math.min(policy.marginMs, Math.max(0, expiresAt - receivedAt) / 2);
+  }
+  return finite(Math.min(byInterval, byExpiry));
 }
 
-/** What can become due, in the order {@link dueTimes} times them and {@link dueSteps} runs them. */
-const STEPS: readonly DueStep[] = ['end', 'expire', 'refresh'];
+/** When each step is due (epoch ms; `null`: never). */
+export interface DueTimes {
+  /** The session ends by itself: see `sessionEndsAt`. */
+  end: number | null;
+  /** The access token expires (unless already withdrawn). */
+  expire: number | null;
+  /** The next refresh: none while one is in flight; the retry time after a transient failure. */
+  refresh: number | null;
+}
 
-/**
- * When each step is due (`null`: never): the session ends by itself when its
- * refresh token expires, or its access token if it cannot be refreshed; the
- * access token expires (unless already withdrawn); the next refresh (none while
- * one is in flight; a retry when the last one failed transiently).
- */
-function dueTimes({ session, refresh, tokenExpired }: AuthState, policy: SchedulePolicy): (number | null)[] {
-  if (session === null) return [];
-  const refreshable = policy.canRefresh && session.refreshToken !== null;
-  return [
-    refreshable ? session.refreshExpiresAt : session.expiresAt,
-    tokenExpired ? null : session.expiresAt,
-    !refreshable || refresh.status === 'refreshing'
-      ? null
-      : refresh.status === 'retrying'
-        ? refresh.retryAt
-        : refreshDueAt(session, policy),
-  ];
+const NEVER: DueTimes = { end: null, expire: null, refresh: null };
+
+/** When each step is due for this state. */
+export function dueTimes({ session, refresh, tokenExpired }: AuthState, policy: RefreshPolicy): DueTimes {
+  if (session === null) return NEVER;
+  let refreshAt: number | null = null;
+  if (canRefresh(session, policy) && refresh.status !== 'refreshing') {
+    refreshAt = refresh.status === 'retrying' ? refresh.retryAt : refreshDueAt(session, policy);
+  }
+  return {
+    end: sessionEndsAt(session, policy),
+    expire: tokenExpired ? null : session.expiresAt,
+    refresh: refreshAt,
+  };
 }
 
 /** The earliest moment anything is due for this state, or `null` when nothing ever is. */
-export function nextWakeAt(state: AuthState, policy: SchedulePolicy): number | null {
-  return finite(Math.min(...dueTimes(state, policy).map((t) => t ?? Infinity)));
+export function nextWakeAt(state: AuthState, policy: RefreshPolicy): number | null {
+  const { end, expire, refresh } = dueTimes(state, policy);
+  return finite(Math.min(end ?? Infinity, expire ?? Infinity, refresh ?? Infinity));
 }
 
 /** What must happen at `now`, in order. An ended session needs nothing else. */
-export function dueSteps(state: AuthState, policy: SchedulePolicy, now: number): DueStep[] {
+export function dueSteps(state: AuthState, policy: RefreshPolicy, now: number): DueStep[] {
   const times = dueTimes(state, policy);
-  const steps = STEPS.filter((_, i) => passed(times[i], now));
-  return steps[0] === 'end' ? ['end'] : steps;
+  if (passed(times.end, now)) return ['end'];
+  const steps: DueStep[] = [];
+  if (passed(times.expire, now)) steps.push('expire');
+  if (passed(times.refresh, now)) steps.push('refresh');
+  return steps;
+}
+
+/** What {@link backoffDelay} needs. */
+export interface Backoff {
+  /** Consecutive failures so far (0 before the first retry). */
+  failures: number;
+  baseMs: number;
+  maxMs: number;
+  /** A number in [0, 1). */
+  random: number;
 }
 
 /**
  * Delay before retry number `failures + 1`: doubling from `baseMs`, capped at
  * `maxMs`, then jittered into its upper half so tabs and clients spread out.
  */
-export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: number): number {
+export function backoffDelay({ failures, baseMs, maxMs, random }: Backoff): number {
   const capped = Math.min(maxMs, baseMs * 2 ** Math.min(failures, 30));
   return Math.round(capped / 2 + (capped / 2) * random);
 }
+
+/** What {@link nextAttemptAt} needs. */
+export interface NextAttempt extends Backoff {
+  now: number;
+  /** The attempt cannot start before this (a timed-out call still waiting out its grace). */
+  notBefore: number;
+}
+
+/** When the next attempt after a transient failure is due (epoch ms). */
+export const nextAttemptAt = (attempt: NextAttempt): number =>
+  Math.max(attempt.now + backoffDelay(attempt), attempt.notBefore);

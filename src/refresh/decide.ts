@@ -1,0 +1,191 @@
+// The refresh decisions, as pure functions of plain values: the engine, the
+// scheduler and the cross-tab layer only carry them out.
+import { isCurrent, isNewerSession } from '../session';
+import { markerReached, type MarkerValue } from '../tabs/marker';
+import type { TabMessage } from '../tabs/messages';
+import { passed } from '../token';
+import type { AuthSession, AuthState, RefreshOutcome, SessionRef } from '../types';
+import type { WakeReason } from './wake';
+
+/** What decides whether and when sessions are refreshed (durations in ms). */
+export interface RefreshPolicy {
+  /** A `refreshApiCallback` is configured. */
+  hasCallback: boolean;
+  /** Refresh this long after a token arrived, whatever its expiry; `null`: by expiry only. */
+  intervalMs: number | null;
+  /** Refresh this long before the access token expires (capped at half its lifetime). */
+  marginMs: number;
+}
+
+/** Whether `session` can be refreshed at all: a callback, and a refresh token to send. */
+export const canRefresh = (session: AuthSession, policy: Pick<RefreshPolicy, 'hasCallback'>): boolean =>
+  policy.hasCallback && session.refreshToken !== null;
+
+/**
+ * When `session` ends by itself (epoch ms; `null`: not by time): when its
+ * refresh token expires, or its access token when it cannot be refreshed.
+ */
+export const sessionEndsAt = (
+  session: AuthSession,
+  policy: Pick<RefreshPolicy, 'hasCallback'>,
+): number | null => (canRefresh(session, policy) ? session.refreshExpiresAt : session.expiresAt);
+
+/** The outcome of a refresh that did not happen, and why. */
+const refused = (reason: 'signed-out' | 'unavailable'): StartDecision => ({
+  kind: 'refuse',
+  outcome: { ok: false, reason },
+});
+
+/** Whether a refresh may start now. */
+export type StartDecision =
+  | { kind: 'start'; session: AuthSession }
+  | { kind: 'refuse'; outcome: RefreshOutcome }
+  /** The refresh token has expired: the session is over (once storage confirms no other tab extended it). */
+  | { kind: 'end'; session: AuthSession };
+
+/** What {@link decideStart} looks at. */
+export interface StartInput {
+  /** The state the auth actions produced (not necessarily the one the store shows). */
+  live: AuthState;
+  /** The store shows the live state (no Redux DevTools monitor holds a past one). */
+  shownIsLive: boolean;
+  policy: RefreshPolicy;
+  now: number;
+}
+
+/**
+ * Whether a refresh may start: only for the live session, only while the store
+ * shows it (a past state shown by DevTools may hold a spent refresh token, and
+ * nothing is sent while it is shown), only when it can be refreshed, and only
+ * while its refresh token lives.
+ */
+export function decideStart({ live, shownIsLive, policy, now }: StartInput): StartDecision {
+  const { session } = live;
+  if (session === null) return refused('signed-out');
+  if (!shownIsLive || !canRefresh(session, policy)) return refused('unavailable');
+  if (passed(session.refreshExpiresAt, now)) return { kind: 'end', session };
+  return { kind: 'start', session };
+}
+
+/** What a refresh result (or any late step of a refresh) may still do. */
+export type ResultFate =
+  /** The session generation it was started for is still live: apply it. */
+  | { kind: 'applies' }
+  /** A newer generation arrived meanwhile (another tab's refresh): the goal is met, this one is spent. */
+  | { kind: 'moved-on' }
+  /** The session it was for ended, or another one started: change nothing. */
+  | { kind: 'ended' };
+
+/** Whether a result for the session generation `ref` still applies to the live state. */
+export function resultFate(live: AuthState, ref: SessionRef): ResultFate {
+  if (live.session?.id !== ref.sessionId) return { kind: 'ended' };
+  return isCurrent(live, ref) ? { kind: 'applies' } : { kind: 'moved-on' };
+}
+
+/** The outcome a refresh settles with when its result no longer applies. */
+export const outcomeOfFate = (fate: Exclude<ResultFate, { kind: 'applies' }>): RefreshOutcome =>
+  fate.kind === 'moved-on' ? { ok: true } : { ok: false, reason: 'signed-out' };
+
+/** What storage, read back inside the lock, says about this tab's session. */
+export type StorageNews =
+  /** Another tab stored a newer generation, or a later sign-in: adopt it and send nothing. */
+  | { kind: 'newer'; session: AuthSession }
+  /** Storage once held this session and is empty now: it was signed out in another tab. */
+  | { kind: 'ended' }
+  /** Nothing newer: this tab's tokens are the newest. */
+  | { kind: 'same' }
+  /** The marker names a generation storage does not show yet (localStorage lagging between tabs). */
+  | { kind: 'lagging' };
+
+/** What {@link storageNews} looks at. */
+export interface StorageInput {
+  /** This tab's session. */
+  current: AuthSession;
+  /** The session storage holds, validated (`null`: none, or unreadable). */
+  stored: AuthSession | null;
+  /** Storage is known to have held `current` (this tab wrote or read it): empty storage then means signed out. */
+  currentWasStored: boolean;
+  /** The generation marker every tab reads at once, when there is one. */
+  marker: MarkerValue | null;
+}
+
+/** What storage news means for a refresh about to be sent. */
+export function storageNews({ current, stored, currentWasStored, marker }: StorageInput): StorageNews {
+  // Only a later generation of this very session is worth waiting for: its refresh token is the one
+  // this tab would otherwise send, spent. A marker naming another session (a left-over, or a sign-in
+  // elsewhere) holds nothing back: sending this session's token is no reuse there.
+  const storedIsLater = stored !== null && stored.id !== current.id && isNewerSession(stored, current);
+  if (
+    marker !== null &&
+    marker.sessionId === current.id &&
+    !markerReached(marker, current) &&
+    !markerReached(marker, stored) &&
+    !storedIsLater
+  ) {
+    return { kind: 'lagging' };
+  }
+  if (stored === null) return currentWasStored ? { kind: 'ended' } : { kind: 'same' };
+  return isNewerSession(stored, current) ? { kind: 'newer', session: stored } : { kind: 'same' };
+}
+
+/** Whether a wake-up should retry a failed refresh at once rather than wait for its backoff. */
+export const retriesAtOnce = (reason: WakeReason, live: AuthState): boolean =>
+  reason === 'online' && live.refresh.status === 'retrying';
+
+/** What this tab knows when another tab's message arrives. */
+export interface MessageContext {
+  /** This tab's live session. */
+  current: AuthSession | null;
+  /** Whether the session with this id ended in this tab. */
+  endedHere: (sessionId: string) => boolean;
+  /** Since when this tab has been signed out (epoch ms), while it is. */
+  signedOutSince: number;
+}
+
+/** What to do with another tab's message. */
+export type MessageVerdict =
+  { kind: 'adopt'; session: AuthSession } | { kind: 'end'; ended: string } | { kind: 'ignore' };
+
+const IGNORE: MessageVerdict = { kind: 'ignore' };
+
+/**
+ * Which cross-tab messages to accept: a sign-out ends only the session it
+ * names; a session replaces ours only when it is newer; a session that ended
+ * here, or one signed in before this tab signed out, is never revived by a late
+ * announcement. Malformed messages (`null`) change nothing.
+ */
+export function judgeMessage(message: TabMessage | null, context: MessageContext): MessageVerdict {
+  if (message === null) return IGNORE;
+  const { current } = context;
+  if (message.kind === 'signed-out') {
+    return current?.id === message.ended ? { kind: 'end', ended: message.ended } : IGNORE;
+  }
+  const { session } = message;
+  if (context.endedHere(session.id)) return IGNORE;
+  if (current === null)
+    return session.startedAt >= context.signedOutSince ? { kind: 'adopt', session } : IGNORE;
+  return isNewerSession(session, current) ? { kind: 'adopt', session } : IGNORE;
+}
+
+/**
+ * Whether the state the store shows is the live one. Under Redux DevTools
+ * (`@redux-devtools/instrument`) `getState()` returns whatever state the
+ * monitor shows, possibly a past one; new actions still reach the live
+ * history. Compares what the library acts on: the session generation and the
+ * refresh bookkeeping (not `storageRead`, which a store reset may clear).
+ */
+export function isShownLive(shown: AuthState | undefined, live: AuthState): boolean {
+  if (shown === live) return true;
+  if (shown === undefined) return false;
+  const a = shown.session;
+  const b = live.session;
+  const sameSession = a === b || (a !== null && b !== null && a.id === b.id && a.generation === b.generation);
+  return (
+    sameSession &&
+    shown.tokenExpired === live.tokenExpired &&
+    shown.restoring === live.restoring &&
+    shown.refresh.status === live.refresh.status &&
+    shown.refresh.failures === live.refresh.failures &&
+    shown.refresh.retryAt === live.refresh.retryAt
+  );
+}

@@ -1,0 +1,115 @@
+import { refOf } from '../session';
+import { tokenExpired } from '../slice';
+import type { RefreshConfig } from './config';
+import { retriesAtOnce } from './decide';
+import type { RefreshEngine } from './engine';
+import { dueSteps, MAX_TIMER_DELAY, nextWakeAt } from './schedule';
+import type { WakeReason } from './wake';
+
+/** While a past state is shown (Redux DevTools), how often the scheduler looks whether the present is back. */
+export const PAST_STATE_POLL_MS = 1_000;
+
+/** When things are due for the live session, and the wake-ups that catch a machine that slept. */
+export interface Scheduler {
+  /**
+   * Does what is due now for the live session and returns how long to wait
+   * before looking again: `null` when nothing is due until the next auth action
+   * (or when this call dispatched one: its own turn reschedules).
+   */
+  due(): number | null;
+  /** The page may have slept or come back online: look at the clock now. */
+  wake(reason: WakeReason): void;
+  /** Stops the wall-clock check and the wake-ups. */
+  dispose(): void;
+}
+
+/** Whether the page says it is hidden: a hidden page needs no wall-clock check (it gets `visibilitychange` back). */
+const pageHidden = (): boolean => typeof document !== 'undefined' && document.visibilityState === 'hidden';
+
+/** The part of the config the scheduler reads. */
+type SchedulerConfig = Pick<
+  RefreshConfig,
+  'hasCallback' | 'intervalMs' | 'marginMs' | 'wallClockMs' | 'wake' | 'random'
+>;
+
+/** Creates the scheduler for `engine`. */
+export function createScheduler(engine: RefreshEngine, config: SchedulerConfig): Scheduler {
+  let clock: ReturnType<typeof setInterval> | undefined;
+  let unsubscribe: (() => void) | undefined;
+  /** Something is due for the live session: wake-ups and the wall-clock check run. */
+  let tracking = false;
+  /** How much earlier than due this tab acts (ms); non-zero only for tabs without Web Locks. */
+  let lead: number | null = null;
+
+  // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
+  // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
+  // one's result (announced, and in storage) usually reaches the others before their turn.
+  const leadMs = (): number =>
+    (lead ??=
+      engine.tabs && !engine.tabs.locks
+        ? Math.floor(config.random() * Math.min(2_000, config.marginMs / 4))
+        : 0);
+
+  function track(on: boolean): void {
+    tracking = on;
+    if (on) {
+      clock ??= config.wallClockMs > 0 ? setInterval(tick, config.wallClockMs) : undefined;
+      unsubscribe ??= config.wake?.(wake);
+      return;
+    }
+    clearInterval(clock);
+    clock = undefined;
+    unsubscribe?.();
+    unsubscribe = undefined;
+  }
+
+  function tick(): void {
+    if (!pageHidden()) wake('clock');
+  }
+
+  function due(): number | null {
+    const live = engine.live();
+    const at = nextWakeAt(live, config);
+    if (at === null) {
+      track(false);
+      return null;
+    }
+    track(true);
+    const lead = leadMs();
+    const wait = at - lead - Date.now();
+    // Waits longer than a timer can take are taken in steps.
+    if (wait > 0) return Math.min(wait, MAX_TIMER_DELAY);
+    const ref = refOf(live.session!);
+    let dispatched = false;
+    for (const step of dueSteps(live, config, Date.now() + lead)) {
+      if (step === 'end') {
+        engine.endSession(live.session!);
+        return null;
+      }
+      if (step === 'expire') {
+        engine.dispatch(tokenExpired(ref));
+        dispatched = true;
+      } else if (engine.shownIsLive()) {
+        // Starts (refreshStarted), joins a call in flight or waits behind one: each ends in an auth action.
+        void engine.refresh();
+        return null;
+      } else if (!dispatched) {
+        // A past state is shown: nothing is sent until the present is back.
+        return PAST_STATE_POLL_MS;
+      }
+    }
+    return null;
+  }
+
+  function wake(reason: WakeReason): void {
+    if (!tracking) return;
+    // Back online after a transient failure: retry at once rather than wait out the backoff.
+    if (retriesAtOnce(reason, engine.live())) {
+      void engine.refresh();
+      return;
+    }
+    due();
+  }
+
+  return { due, wake, dispose: () => track(false) };
+}

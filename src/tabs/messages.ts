@@ -1,0 +1,54 @@
+import { parseStoredSession } from '../persist/validate';
+import type { AuthSession } from '../types';
+
+/** Marks our messages among whatever else the channel carries. */
+const KIND = 'redux-auth-kit/session';
+
+/** What a tab posts on the channel, as it goes over the wire. */
+export interface WireMessage {
+  kind: typeof KIND;
+  /** The session now in force in the announcing tab, or `null` after its sign-out. */
+  session: AuthSession | null;
+  /** With `session: null`: which session ended. */
+  ended?: string;
+  /** Whether the announcing tab's storage holds what it announced. */
+  stored: boolean;
+}
+
+/** Another tab's news, validated. */
+export type TabMessage =
+  { kind: 'session'; session: AuthSession; stored: boolean } | { kind: 'signed-out'; ended: string };
+
+/** The message announcing `session` (after a sign-in or a refresh). */
+export const sessionMessage = (session: AuthSession, stored: boolean): WireMessage => ({
+  kind: KIND,
+  session,
+  stored,
+});
+
+/** The message announcing that the session `ended` is over. */
+export const signedOutMessage = (ended: string, stored: boolean): WireMessage => ({
+  kind: KIND,
+  session: null,
+  ended,
+  stored,
+});
+
+/**
+ * What another tab posted, if it is one of our messages and well formed:
+ * a session that passes the same checks as stored state (JSON-safe, no
+ * `Date`, `Map`, `BigInt` or cycle in it — structured clone carries those), or
+ * a sign-out naming the session it ended. Anything else is `null`: ignored.
+ */
+export function parseMessage(data: unknown): TabMessage | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const message = data as Partial<Record<keyof WireMessage, unknown>>;
+  if (message.kind !== KIND) return null;
+  if (message.session === null) {
+    return typeof message.ended === 'string' && message.ended !== ''
+      ? { kind: 'signed-out', ended: message.ended }
+      : null;
+  }
+  const session = parseStoredSession(message.session);
+  return session && { kind: 'session', session, stored: message.stored === true };
+}

@@ -1,0 +1,46 @@
+/**
+ * The part of the Web Locks API (`navigator.locks`) the refresh needs.
+ * Inject one in tests or hosts without it.
+ */
+export interface LockManagerLike {
+  request<T>(
+    name: string,
+    options: { mode?: 'exclusive'; signal?: AbortSignal; steal?: boolean; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
+  ): Promise<T>;
+}
+
+/** The part of `BroadcastChannel` the sync needs. */
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  close(): void;
+}
+
+/**
+ * A tiny non-secret value every tab reads consistently at once (a cookie),
+ * naming the newest session generation in storage. localStorage alone can hand
+ * the next lock holder a value from before the previous holder's write.
+ */
+export interface GenerationMarker {
+  read(): string | null;
+  write(value: string | null): void;
+}
+
+/**
+ * How tabs sharing storage coordinate. Each part is optional; by default the
+ * browser's `navigator.locks` and `BroadcastChannel` are used where they exist.
+ * `null` turns a part off.
+ */
+export interface CrossTabOptions {
+  /** Exclusive lock around every refresh. Default `navigator.locks` when present. */
+  locks?: LockManagerLike | null;
+  /** Opens the channel that announces sign-in, refresh and sign-out. Default `BroadcastChannel` where it exists. */
+  channel?: ((name: string) => ChannelLike) | null;
+  /**
+   * A consistent generation marker beside a storage that lags between tabs.
+   * Default: a cookie (`<authName>.gen`) beside localStorage, none beside cookies.
+   */
+  marker?: GenerationMarker | null;
+}

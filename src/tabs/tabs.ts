@@ -1,0 +1,231 @@
+import type { UnknownAction } from '@reduxjs/toolkit';
+import { decodeStoredSession, encodeStoredSession } from '../persist/format';
+import type { AuthStorage } from '../persist/storage';
+import { judgeMessage, storageNews, type StorageNews } from '../refresh/decide';
+import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } from '../slice';
+import type { AuthSession, AuthState } from '../types';
+import { hostLocks } from './locks';
+import { createCookieMarker, markerCookieName, markerFor, parseMarker } from './marker';
+import { parseMessage, sessionMessage, signedOutMessage, type WireMessage } from './messages';
+import type { ChannelLike, CrossTabOptions, GenerationMarker, LockManagerLike } from './options';
+
+/** How often storage is read again while it lags behind the marker, and for how long at most. */
+const MARKER_POLL_MS = 25;
+const MARKER_WAIT_MS = 1_000;
+
+/** Another tab's news this tab accepted, to be dispatched as `sessionSynced`. */
+export type TabNews = { kind: 'adopt'; session: AuthSession } | { kind: 'end'; ended: string };
+
+/** What {@link createTabs} needs. */
+export interface TabsInput {
+  authName: string;
+  storage: AuthStorage;
+  crossTab: CrossTabOptions;
+  /** This tab's live auth state. */
+  live: () => AuthState;
+  /** Another tab's accepted news. */
+  onNews: (news: TabNews) => void;
+}
+
+/** One auth action this tab followed: the session before and after it. */
+export interface FollowedAction {
+  action: UnknownAction;
+  before: AuthSession | null;
+  after: AuthSession | null;
+}
+
+/** One tab's side of the coordination between tabs sharing storage. */
+export interface Tabs {
+  /** The lock manager every refresh runs under, or `null` where there are no Web Locks. */
+  readonly locks: LockManagerLike | null;
+  /**
+   * What storage says about `current` (this tab's session), read after this
+   * tab's own pending write and once storage has caught up with the marker
+   * (for up to a second; a marker that never is reached is stale and, from
+   * then on, holds nothing back).
+   */
+  readNews(current: AuthSession): Promise<StorageNews>;
+  /** Records what an auth action changed, and announces what this tab did itself. */
+  follow(step: FollowedAction): void;
+  /** This tab's latest announcement is done: storage and the marker hold what it announced. */
+  written(): Promise<void>;
+  /** Stops listening; the channel closes once a pending announcement has gone out. */
+  close(): void;
+}
+
+// What this tab did itself and other tabs must follow; adopted news (sessionSynced) is not re-announced.
+const announces = (action: UnknownAction): boolean =>
+  signIn.match(action) ||
+  refreshSucceeded.match(action) ||
+  signOut.match(action) ||
+  (refreshFailed.match(action) && action.payload.reason === 'rejected');
+
+const browserChannel = (name: string): ChannelLike => new BroadcastChannel(name);
+
+/** The parts a tab coordinates with, from the options and what the host has. */
+function partsOf({ authName, storage, crossTab }: TabsInput) {
+  const locks = crossTab.locks === undefined ? hostLocks() : crossTab.locks;
+  // Pages only: a server process has no other tabs (and an open channel would keep it alive).
+  const hasPage = typeof window !== 'undefined';
+  const open =
+    crossTab.channel === undefined
+      ? hasPage && typeof BroadcastChannel !== 'undefined'
+        ? browserChannel
+        : null
+      : crossTab.channel;
+  // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next holder wait for it.
+  let marker: GenerationMarker | null = null;
+  if (crossTab.marker !== undefined) marker = crossTab.marker;
+  else if (storage.lagsBetweenTabs === true) {
+    marker =
+      storage.marker ??
+      (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName)));
+  }
+  return { locks, channel: open?.(authName) ?? null, marker };
+}
+
+/**
+ * The coordination between tabs sharing `storage`: the refresh lock's manager,
+ * reading what every tab wrote (with the marker wait), announcing this tab's
+ * session and adopting the others'. `null` for a tab on its own (neither a
+ * lock, a channel nor a marker).
+ */
+export function createTabs(input: TabsInput): Tabs | null {
+  const { authName, storage, live, onNews } = input;
+  const { locks, channel, marker } = partsOf(input);
+  if (!(locks || channel || marker)) return null;
+
+  // Sessions known to have reached storage: once one has, finding storage empty means it ended.
+  // (Storage that refused the session, full or disabled, says nothing either way.)
+  const known = new Set<string>();
+  // Sessions that ended in this tab, and since when it has been signed out: a late announcement
+  // from another tab must not revive a session that ended before this tab could see it end.
+  const ended = new Set<string>();
+  let signedOutSince = Date.now();
+  let followedAny = false;
+  let lastEnded: string | null = null;
+  let endedAnnounced: string | null = null;
+  /** A marker value storage never caught up with: it no longer holds refreshes back. */
+  let staleMarker: string | null = null;
+  /** This tab's latest announcement: its storage write, the marker and the message. */
+  let pendingWrite: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const onMessage = ({ data }: { data: unknown }): void => {
+    if (closed) return;
+    const message = parseMessage(data);
+    if (message?.kind === 'session') {
+      if (message.stored) known.add(message.session.id);
+      else known.delete(message.session.id);
+    }
+    const verdict = judgeMessage(message, {
+      current: live().session,
+      endedHere: (id) => ended.has(id),
+      signedOutSince,
+    });
+    if (verdict.kind !== 'ignore') onNews(verdict);
+  };
+  channel?.addEventListener('message', onMessage);
+
+  async function readStored(): Promise<AuthSession | null> {
+    try {
+      return decodeStoredSession(await storage.getItem(authName));
+    } catch {
+      // Unreadable storage holds nothing.
+      return null;
+    }
+  }
+
+  /** Writes what this tab now has; returns whether storage holds it afterwards. */
+  async function store(session: AuthSession | null): Promise<boolean> {
+    try {
+      if (session === null) {
+        await storage.removeItem(authName);
+        return true;
+      }
+      const value = encodeStoredSession(session);
+      // The write guard keeps a newer stored session without an error: only a real write counts.
+      if (storage.writeSession) return (await storage.writeSession(authName, value)) === 'stored';
+      await storage.setItem(authName, value);
+      return true;
+    } catch {
+      // Storage full, too small, or disabled: the other tabs still hear of it.
+      return false;
+    }
+  }
+
+  /**
+   * Tells the other tabs the session this tab now has (after a sign-in, refresh
+   * or sign-out here). Storage is updated first, so a tab that takes the lock
+   * before the message arrives still reads the change.
+   */
+  function announce(session: AuthSession | null): void {
+    // A sign-out that changed nothing here tells the other tabs nothing.
+    if (session === null && (lastEnded === null || lastEnded === endedAnnounced)) return;
+    const endedId = session === null ? lastEnded : null;
+    if (endedId !== null) endedAnnounced = endedId;
+    // Started at once, not behind the previous announcement: the storage engine keeps writes in order.
+    pendingWrite = (async () => {
+      const stored = await store(session);
+      if (session !== null) {
+        if (stored) known.add(session.id);
+        else known.delete(session.id);
+      }
+      // The marker promises the next lock holder that storage has this generation: only once it does.
+      if (session === null) marker?.write(null);
+      else if (stored) marker?.write(markerFor(session));
+      const message: WireMessage =
+        session === null ? signedOutMessage(endedId!, stored) : sessionMessage(session, stored);
+      try {
+        channel?.postMessage(message);
+      } catch {
+        // Closed by a teardown that came first: nothing left to tell.
+      }
+    })();
+  }
+
+  return {
+    locks,
+
+    async readNews(current) {
+      await pendingWrite;
+      const raw = marker?.read() ?? null;
+      const named = raw === staleMarker ? null : parseMarker(raw);
+      for (let waited = 0; ; waited += MARKER_POLL_MS) {
+        const stored = await readStored();
+        const news = storageNews({ current, stored, currentWasStored: known.has(current.id), marker: named });
+        if (news.kind !== 'lagging') {
+          if (stored !== null) known.add(stored.id);
+          return news;
+        }
+        if (waited >= MARKER_WAIT_MS) {
+          staleMarker = raw;
+          return news;
+        }
+        await new Promise((resolve) => setTimeout(resolve, MARKER_POLL_MS));
+      }
+    },
+
+    follow({ action, before, after }) {
+      if (before !== null && before.id !== after?.id) {
+        lastEnded = before.id;
+        ended.add(before.id);
+      }
+      if (after === null && (before !== null || !followedAny)) signedOutSince = Date.now();
+      followedAny = true;
+      // A session read from storage at startup: if storage is empty later, it ended.
+      if (after !== null && sessionRestored.match(action)) known.add(after.id);
+      if (announces(action)) announce(after);
+    },
+
+    written: () => pendingWrite,
+
+    close() {
+      closed = true;
+      void pendingWrite.then(() => {
+        channel?.removeEventListener('message', onMessage);
+        channel?.close();
+      });
+    },
+  };
+}
