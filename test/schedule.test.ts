@@ -1,38 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { nextRefreshAt, type AuthSession, type AuthState } from 'redux-auth-kit';
-import { backoffDelay, dueSteps, nextWakeAt, refreshDueAt } from '../src/refresh/schedule';
+import { nextRefreshAt } from 'redux-auth-kit';
+import { backoffDelay, dueSteps, nextAttemptAt, nextWakeAt, refreshDueAt } from '../src/refresh/schedule';
+import { sessionOf, stateOf, T0 } from './support/states';
 
-const T0 = 1_000_000;
-
-function session(overrides: Partial<AuthSession> = {}): AuthSession {
-  return {
-    id: 's1',
-    generation: 0,
-    token: 'a.b.c',
-    tokenType: 'Bearer',
-    expiresAt: T0 + 600_000,
-    receivedAt: T0,
-    startedAt: T0,
-    refreshToken: 'r',
-    refreshExpiresAt: T0 + 3_600_000,
-    userState: null,
-    ...overrides,
-  };
-}
-
-function state(
-  s: AuthSession | null,
-  refresh: Partial<AuthState['refresh']> = {},
-  tokenExpired = false,
-): AuthState {
-  return {
-    session: s,
-    tokenExpired,
-    restoring: false,
-    refresh: { status: 'idle', failures: 0, lastFailure: null, retryAt: null, ...refresh },
-    storageRead: true,
-  };
-}
+const session = sessionOf;
+const state = stateOf;
 
 const policy = { hasCallback: true, intervalMs: null, marginMs: 60_000 };
 
@@ -100,6 +72,16 @@ describe('backoffDelay', () => {
     expect(backoffDelay({ failures: 3, baseMs: 2_000, maxMs: 60_000, random: 1 })).toBe(16_000);
     expect(backoffDelay({ failures: 10, baseMs: 2_000, maxMs: 60_000, random: 1 })).toBe(60_000);
     expect(backoffDelay({ failures: 1_000, baseMs: 2_000, maxMs: 60_000, random: 0.5 })).toBe(45_000);
+  });
+});
+
+describe('nextAttemptAt', () => {
+  const backoff = { failures: 0, baseMs: 2_000, maxMs: 60_000, random: 1 };
+  test('is the backoff from now', () => {
+    expect(nextAttemptAt({ ...backoff, now: T0, notBefore: 0 })).toBe(T0 + 2_000);
+  });
+  test('is never before a timed-out call has waited out its grace', () => {
+    expect(nextAttemptAt({ ...backoff, now: T0, notBefore: T0 + 5_000 })).toBe(T0 + 5_000);
   });
 });
 

@@ -1,0 +1,236 @@
+// The refresh decisions on plain values: no store, no timers, no storage.
+import { describe, expect, test } from 'vitest';
+import {
+  canRefresh,
+  decideStart,
+  isShownLive,
+  judgeMessage,
+  outcomeOfFate,
+  resultFate,
+  retriesAtOnce,
+  sessionEndsAt,
+  storageNews,
+  type MessageContext,
+} from '../src/refresh/decide';
+import { sessionOf, stateOf, T0 } from './support/states';
+
+const policy = { hasCallback: true, intervalMs: null, marginMs: 60_000 };
+const ref = { sessionId: 's1', generation: 0 };
+
+describe('canRefresh and sessionEndsAt', () => {
+  test('a session with a refresh token and a callback can be refreshed, and ends with its refresh token', () => {
+    expect(canRefresh(sessionOf(), policy)).toBe(true);
+    expect(sessionEndsAt(sessionOf(), policy)).toBe(T0 + 3_600_000);
+  });
+
+  test('without a refresh token, or without a callback, the session ends with its access token', () => {
+    const noRefresh = sessionOf({ refreshToken: null });
+    expect(canRefresh(noRefresh, policy)).toBe(false);
+    expect(sessionEndsAt(noRefresh, policy)).toBe(T0 + 600_000);
+    expect(canRefresh(sessionOf(), { hasCallback: false })).toBe(false);
+    expect(sessionEndsAt(sessionOf(), { hasCallback: false })).toBe(T0 + 600_000);
+  });
+
+  test('a refresh token of unknown lifetime never ends the session by time', () => {
+    expect(sessionEndsAt(sessionOf({ refreshExpiresAt: null }), policy)).toBeNull();
+  });
+});
+
+describe('decideStart', () => {
+  const input = { live: stateOf(sessionOf()), shownIsLive: true, policy, now: T0 + 1 };
+
+  test('a live, refreshable session starts a refresh', () => {
+    expect(decideStart(input)).toEqual({ kind: 'start', session: sessionOf() });
+  });
+
+  test('signed out: nothing to refresh', () => {
+    expect(decideStart({ ...input, live: stateOf(null) })).toEqual({
+      kind: 'refuse',
+      outcome: { ok: false, reason: 'signed-out' },
+    });
+  });
+
+  test('while DevTools shows a past state nothing is sent', () => {
+    expect(decideStart({ ...input, shownIsLive: false })).toEqual({
+      kind: 'refuse',
+      outcome: { ok: false, reason: 'unavailable' },
+    });
+  });
+
+  test('a session without a refresh token is unavailable', () => {
+    expect(decideStart({ ...input, live: stateOf(sessionOf({ refreshToken: null })) }).kind).toBe('refuse');
+  });
+
+  test('an expired refresh token ends the session instead', () => {
+    expect(decideStart({ ...input, now: T0 + 3_600_000 })).toEqual({ kind: 'end', session: sessionOf() });
+  });
+});
+
+describe('resultFate', () => {
+  test('a result for the live generation applies', () => {
+    expect(resultFate(stateOf(sessionOf()), ref)).toEqual({ kind: 'applies' });
+  });
+
+  test('a result for an older generation of the live session has been overtaken: the goal is met', () => {
+    const fate = resultFate(stateOf(sessionOf({ generation: 1 })), ref);
+    expect(fate).toEqual({ kind: 'moved-on' });
+    expect(outcomeOfFate({ kind: 'moved-on' })).toEqual({ ok: true });
+  });
+
+  test('a result for a session that ended, or was replaced by another sign-in, changes nothing', () => {
+    expect(resultFate(stateOf(null), ref)).toEqual({ kind: 'ended' });
+    expect(resultFate(stateOf(sessionOf({ id: 's2' })), ref)).toEqual({ kind: 'ended' });
+    expect(outcomeOfFate({ kind: 'ended' })).toEqual({ ok: false, reason: 'signed-out' });
+  });
+});
+
+describe('storageNews', () => {
+  const current = sessionOf({ generation: 2 });
+  const input = { current, stored: current, currentWasStored: true, marker: null };
+
+  test('storage holding this generation (or an older one) is no news', () => {
+    expect(storageNews(input)).toEqual({ kind: 'same' });
+    expect(storageNews({ ...input, stored: sessionOf({ generation: 1 }) })).toEqual({ kind: 'same' });
+  });
+
+  test('a newer generation or a later sign-in in storage is adopted', () => {
+    const newer = sessionOf({ generation: 3 });
+    expect(storageNews({ ...input, stored: newer })).toEqual({ kind: 'newer', session: newer });
+    const later = sessionOf({ id: 's2', startedAt: T0 + 1 });
+    expect(storageNews({ ...input, stored: later })).toEqual({ kind: 'newer', session: later });
+  });
+
+  test('an earlier sign-in in storage is no news', () => {
+    expect(storageNews({ ...input, stored: sessionOf({ id: 's0', startedAt: T0 - 1 }) })).toEqual({
+      kind: 'same',
+    });
+  });
+
+  test('empty storage means signed out elsewhere only when it is known to have held this session', () => {
+    expect(storageNews({ ...input, stored: null })).toEqual({ kind: 'ended' });
+    expect(storageNews({ ...input, stored: null, currentWasStored: false })).toEqual({ kind: 'same' });
+  });
+
+  test('a marker naming a later generation of this session that storage does not show yet is lag', () => {
+    const marker = { sessionId: 's1', generation: 3 };
+    expect(storageNews({ ...input, marker })).toEqual({ kind: 'lagging' });
+    expect(storageNews({ ...input, marker, stored: null })).toEqual({ kind: 'lagging' });
+  });
+
+  test('a marker storage has reached, or this tab has, holds nothing back', () => {
+    const newer = sessionOf({ generation: 3 });
+    expect(storageNews({ ...input, marker: { sessionId: 's1', generation: 3 }, stored: newer })).toEqual({
+      kind: 'newer',
+      session: newer,
+    });
+    expect(storageNews({ ...input, marker: { sessionId: 's1', generation: 2 } })).toEqual({ kind: 'same' });
+  });
+
+  test('a marker naming another session (a left-over, or a foreign cookie) holds nothing back', () => {
+    expect(storageNews({ ...input, marker: { sessionId: 'other', generation: 9 } })).toEqual({
+      kind: 'same',
+    });
+  });
+
+  test('a later sign-in in storage is adopted even when the marker still names this session', () => {
+    const later = sessionOf({ id: 's2', startedAt: T0 + 1 });
+    expect(storageNews({ ...input, marker: { sessionId: 's1', generation: 5 }, stored: later })).toEqual({
+      kind: 'newer',
+      session: later,
+    });
+  });
+});
+
+describe('retriesAtOnce', () => {
+  test('coming back online retries a failed refresh at once; nothing else does', () => {
+    const retrying = stateOf(sessionOf(), { status: 'retrying', failures: 1, retryAt: T0 + 60_000 });
+    expect(retriesAtOnce('online', retrying)).toBe(true);
+    expect(retriesAtOnce('visible', retrying)).toBe(false);
+    expect(retriesAtOnce('online', stateOf(sessionOf()))).toBe(false);
+  });
+});
+
+describe('judgeMessage', () => {
+  const context = (overrides: Partial<MessageContext> = {}): MessageContext => ({
+    current: sessionOf(),
+    endedHere: () => false,
+    signedOutSince: T0,
+    ...overrides,
+  });
+  const announced = (session = sessionOf({ generation: 1 })) =>
+    ({ kind: 'session', session, stored: true }) as const;
+
+  test('a newer generation of our session, or a later sign-in, is adopted', () => {
+    const newer = sessionOf({ generation: 1 });
+    expect(judgeMessage(announced(newer), context())).toEqual({ kind: 'adopt', session: newer });
+    const later = sessionOf({ id: 's2', startedAt: T0 + 5 });
+    expect(judgeMessage(announced(later), context())).toEqual({ kind: 'adopt', session: later });
+  });
+
+  test('an older or equal session is ignored', () => {
+    expect(judgeMessage(announced(sessionOf()), context())).toEqual({ kind: 'ignore' });
+    const earlier = sessionOf({ id: 's0', startedAt: T0 - 5 });
+    expect(judgeMessage(announced(earlier), context())).toEqual({ kind: 'ignore' });
+  });
+
+  test('two sign-ins in the same millisecond: every tab picks the same one', () => {
+    const a = sessionOf({ id: 'aaa' });
+    const b = sessionOf({ id: 'bbb' });
+    expect(judgeMessage(announced(b), context({ current: a }))).toEqual({ kind: 'adopt', session: b });
+    expect(judgeMessage(announced(a), context({ current: b }))).toEqual({ kind: 'ignore' });
+  });
+
+  test('a session that ended here is never revived by a late announcement', () => {
+    const ended = context({ current: null, endedHere: (id) => id === 's1' });
+    expect(judgeMessage(announced(), ended)).toEqual({ kind: 'ignore' });
+  });
+
+  test('signed out here: a session signed in since is adopted, one signed in before is not', () => {
+    const signedOut = context({ current: null, signedOutSince: T0 + 10 });
+    const later = sessionOf({ id: 's2', startedAt: T0 + 10 });
+    expect(judgeMessage(announced(later), signedOut)).toEqual({ kind: 'adopt', session: later });
+    expect(judgeMessage(announced(sessionOf({ id: 's3', startedAt: T0 + 9 })), signedOut)).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  test('a sign-out ends only the session it names', () => {
+    expect(judgeMessage({ kind: 'signed-out', ended: 's1' }, context())).toEqual({
+      kind: 'end',
+      ended: 's1',
+    });
+    expect(judgeMessage({ kind: 'signed-out', ended: 's9' }, context())).toEqual({ kind: 'ignore' });
+    expect(judgeMessage({ kind: 'signed-out', ended: 's1' }, context({ current: null }))).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  test('a malformed message changes nothing', () => {
+    expect(judgeMessage(null, context())).toEqual({ kind: 'ignore' });
+  });
+});
+
+describe('isShownLive', () => {
+  const live = stateOf(sessionOf({ generation: 2 }));
+
+  test('the same state, or an equal one, is the live one', () => {
+    expect(isShownLive(live, live)).toBe(true);
+    expect(isShownLive(stateOf(sessionOf({ generation: 2 })), live)).toBe(true);
+  });
+
+  test('an older generation, another session, or other refresh bookkeeping is a past state', () => {
+    expect(isShownLive(stateOf(sessionOf({ generation: 1 })), live)).toBe(false);
+    expect(isShownLive(stateOf(sessionOf({ id: 'x', generation: 2 })), live)).toBe(false);
+    expect(isShownLive(stateOf(null), live)).toBe(false);
+    expect(isShownLive(stateOf(sessionOf({ generation: 2 }), { status: 'refreshing' }), live)).toBe(false);
+    expect(isShownLive(stateOf(sessionOf({ generation: 2 }), {}, true), live)).toBe(false);
+  });
+
+  test('whether storage was read does not count: a store reset clears it', () => {
+    expect(isShownLive({ ...live, storageRead: false }, live)).toBe(true);
+  });
+
+  test('no auth state shown at all is not the live one', () => {
+    expect(isShownLive(undefined, live)).toBe(false);
+  });
+});
