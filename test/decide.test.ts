@@ -74,6 +74,7 @@ describe('resultFate', () => {
   test('a result for an older generation of the live session has been overtaken: the goal is met', () => {
     const fate = resultFate(stateOf(sessionOf({ generation: 1 })), ref);
     expect(fate).toEqual({ kind: 'moved-on' });
+    expect(outcomeOfFate({ kind: 'applies' })).toBeNull();
     expect(outcomeOfFate({ kind: 'moved-on' })).toEqual({ ok: true });
   });
 

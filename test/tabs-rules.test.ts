@@ -1,7 +1,7 @@
 // The cross-tab wire format and the generation marker, on plain values.
 import { describe, expect, test } from 'vitest';
 import { markerFor, markerReached, parseMarker } from '../src/tabs/marker';
-import { parseMessage, sessionMessage, signedOutMessage } from '../src/tabs/messages';
+import { parseMessage, wireMessage } from '../src/tabs/messages';
 import { isJsonValue } from '../src/json';
 import { compareSessions } from '../src/session';
 import { sessionOf, T0 } from './support/states';
@@ -30,8 +30,15 @@ describe('the generation marker', () => {
 describe('cross-tab messages', () => {
   test('a session announcement and a sign-out read back as sent', () => {
     const session = sessionOf();
-    expect(parseMessage(sessionMessage(session, true))).toEqual({ kind: 'session', session, stored: true });
-    expect(parseMessage(signedOutMessage('s1', false))).toEqual({ kind: 'signed-out', ended: 's1' });
+    expect(parseMessage(wireMessage({ session, ended: null, stored: true }))).toEqual({
+      kind: 'session',
+      session,
+      stored: true,
+    });
+    expect(parseMessage(wireMessage({ session: null, ended: 's1', stored: false }))).toEqual({
+      kind: 'signed-out',
+      ended: 's1',
+    });
   });
 
   test.each([
@@ -58,7 +65,7 @@ describe('cross-tab messages', () => {
     ],
     ['NaN', Number.NaN],
   ])('a session whose user state holds %s is ignored', (_name, value) => {
-    const message = sessionMessage(sessionOf({ userState: { value } }), true);
+    const message = wireMessage({ session: sessionOf({ userState: { value } }), ended: null, stored: true });
     expect(parseMessage(message)).toBeNull();
   });
 });

@@ -19,7 +19,7 @@ import type { AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
 import { decodeStoredSession } from './format';
 import { registerAuthStorage } from './registry';
-import { createLocalStorage, type AuthStorage, type SessionWrite } from './storage';
+import { createLocalStorage, type AuthStorage } from './storage';
 
 // What we take from redux-persist is imported here, once: each import statement of an
 // external package stays in the bundle. `createAuthStore` takes `persistStore` from here,
@@ -88,41 +88,34 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
   // Writes run one after another, so each sees what the previous one stored: the cross-tab
   // layer and redux-persist both write a refreshed session, and only the first may reach storage.
   // A failed write is its caller's to handle; the queue itself never rejects, so the next one runs.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+  let queue = Promise.resolve();
+  const serial = (task: () => Promise<void>): Promise<void> => {
     const run = queue.then(task);
     queue = run.catch(() => {});
     return run;
   };
-  /** Writes `value` unless storage holds the same session generation or a newer one. */
-  const writeSession = (key: string, value: string): Promise<SessionWrite> =>
-    serial(async () => {
-      const next = decodeStoredSession(value);
-      if (next === null) {
-        // No token stays behind. Signed out is `"session":"null"`; any other value that does not
-        // read back is refused too, so the cross-tab layer does not count it as stored (an empty
-        // storage would then read as a sign-out in every tab).
-        await engine.removeItem(key);
-        if (JSON.parse(value).session !== 'null') {
-          raise('invalid-token', `the session under "${key}" does not read back from storage: not stored.`);
-        }
-        return 'stored';
-      }
-      // Only what is newer than what is stored is written: never an older generation of the same
-      // session, nor an earlier sign-in. Unreadable storage never holds a write back.
-      const current = decodeStoredSession(await engine.getItem(key));
-      const order = current === null ? 1 : compareSessions(next, current);
-      if (order < 0) return 'kept-newer';
-      // The same generation is there already (the other writer of a refresh came first).
-      if (order > 0) await engine.setItem(key, value);
-      return 'stored';
-    });
   return {
     lagsBetweenTabs: engine.lagsBetweenTabs === true,
     ...(marker && { marker }),
     getItem: (key) => engine.getItem(key),
-    setItem: async (key, value) => void (await writeSession(key, value)),
-    writeSession,
+    setItem: (key, value) =>
+      serial(async () => {
+        const next = decodeStoredSession(value);
+        if (next === null) {
+          // No token stays behind. Signed out is `"session":"null"`; any other value that does not
+          // read back is refused too, so the cross-tab layer does not count it as stored (an empty
+          // storage would then read as a sign-out in every tab).
+          await engine.removeItem(key);
+          if (JSON.parse(value).session !== 'null') {
+            raise('invalid-token', `the session under "${key}" does not read back from storage: not stored.`);
+          }
+          return;
+        }
+        // Only what is newer than what is stored is written: never an older generation of the same
+        // session, nor an earlier sign-in. Unreadable storage never holds a write back.
+        const current = decodeStoredSession(await engine.getItem(key));
+        if (current === null || compareSessions(next, current) > 0) await engine.setItem(key, value);
+      }),
     removeItem: (key) => serial(() => engine.removeItem(key)),
   };
 }

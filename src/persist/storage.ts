@@ -20,16 +20,7 @@ export interface AuthStorage {
    * attributes). Default: a cookie named `<authName>.gen`.
    */
   readonly marker?: GenerationMarker;
-  /**
-   * Writes a stored session unless storage already holds it or a newer one, and
-   * says whether storage now holds it (`setItem` keeps a newer one silently).
-   * `createAuthStorage`'s engines have it; without it every write counts as stored.
-   */
-  readonly writeSession?: (key: string, value: string) => Promise<SessionWrite>;
 }
-
-/** What {@link AuthStorage.writeSession} did: storage holds the value now, or kept a newer session. */
-export type SessionWrite = 'stored' | 'kept-newer';
 
 /**
  * `window.localStorage` as an engine. Looks `localStorage` up on every call,

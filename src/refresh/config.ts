@@ -66,8 +66,6 @@ export interface RefreshConfig<U = unknown> extends RefreshPolicy {
   maxRetryDelayMs: number;
   /** Between wall-clock checks; 0: none. */
   wallClockMs: number;
-  /** An opaque access token from a refresh is accepted (an `interval` is configured). */
-  opaqueTokensRefreshed: boolean;
   random: () => number;
   logger: AuthLogger;
   onRefreshError: ((error: unknown) => void) | null;
@@ -96,7 +94,6 @@ export function resolveConfig<U>(options: AuthListenerOptions<U>): RefreshConfig
     retryDelayMs: seconds(refresh?.retryDelay, 2),
     maxRetryDelayMs: seconds(refresh?.maxRetryDelay, 60),
     wallClockMs: seconds(options.wallClockCheck, 10),
-    opaqueTokensRefreshed: refresh?.interval !== undefined,
     random: options.random ?? Math.random,
     logger: options.logger ?? console,
     onRefreshError: options.onRefreshError ?? null,

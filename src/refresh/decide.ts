@@ -82,9 +82,11 @@ export function resultFate(live: AuthState, ref: SessionRef): ResultFate {
   return isCurrent(live, ref) ? { kind: 'applies' } : { kind: 'moved-on' };
 }
 
-/** The outcome a refresh settles with when its result no longer applies. */
-export const outcomeOfFate = (fate: Exclude<ResultFate, { kind: 'applies' }>): RefreshOutcome =>
-  fate.kind === 'moved-on' ? { ok: true } : { ok: false, reason: 'signed-out' };
+/** The outcome a refresh settles with when its result no longer applies; `null` while it does. */
+export function outcomeOfFate(fate: ResultFate): RefreshOutcome | null {
+  if (fate.kind === 'applies') return null;
+  return fate.kind === 'moved-on' ? { ok: true } : { ok: false, reason: 'signed-out' };
+}
 
 /** What storage, read back inside the lock, says about this tab's session. */
 export type StorageNews =
@@ -174,18 +176,17 @@ export function judgeMessage(message: TabMessage | null, context: MessageContext
  * history. Compares what the library acts on: the session generation and the
  * refresh bookkeeping (not `storageRead`, which a store reset may clear).
  */
-export function isShownLive(shown: AuthState | undefined, live: AuthState): boolean {
-  if (shown === live) return true;
-  if (shown === undefined) return false;
-  const a = shown.session;
-  const b = live.session;
-  const sameSession = a === b || (a !== null && b !== null && a.id === b.id && a.generation === b.generation);
-  return (
-    sameSession &&
-    shown.tokenExpired === live.tokenExpired &&
-    shown.restoring === live.restoring &&
-    shown.refresh.status === live.refresh.status &&
-    shown.refresh.failures === live.refresh.failures &&
-    shown.refresh.retryAt === live.refresh.retryAt
-  );
-}
+export const isShownLive = (shown: AuthState | undefined, live: AuthState): boolean =>
+  shown === live || (shown !== undefined && actedOn(shown) === actedOn(live));
+
+/** What the library acts on in an auth state, as one comparable value. */
+const actedOn = ({ session, tokenExpired, restoring, refresh }: AuthState): string =>
+  JSON.stringify([
+    session?.id,
+    session?.generation,
+    tokenExpired,
+    restoring,
+    refresh.status,
+    refresh.failures,
+    refresh.retryAt,
+  ]);

@@ -9,7 +9,7 @@ import { passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshOutcome } from '../types';
 import type { RefreshConfig } from './config';
 import { decideStart, isShownLive, outcomeOfFate, resultFate } from './decide';
-import { createFlight, type Flight } from './flight';
+import { createFlight, type Flight, type FlightHost } from './flight';
 
 /** The store an engine serves: what a middleware or a listener effect is given. */
 export interface StoreAccess {
@@ -57,6 +57,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let live: AuthState = authReducer(undefined, { type: '' });
   let tabs: Tabs | null = null;
   let flight: Flight | null = null;
+  /** Settles when the latest flight's call is over and its lock let go. */
+  let over: Promise<void> = Promise.resolve();
   /** The session whose end is being confirmed with storage, so it is ended once. */
   let ending: string | null = null;
   let disposed = false;
@@ -89,8 +91,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     if (!same && !pastStateWarned) {
       pastStateWarned = true;
       config.logger.warn(
-        `${LOG}the store shows an auth state other than the live one (a Redux DevTools monitor on a past ` +
-          'state, or a reducer that replaced state.auth): no refresh is sent until the live state is shown again.',
+        `${LOG}the store shows a past auth state (Redux DevTools?): no refresh is sent until it shows the live one.`,
       );
     }
     return same;
@@ -105,23 +106,12 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     if (decision.kind === 'end' || config.callback === null) {
       return Promise.resolve({ ok: false, reason: 'unavailable' });
     }
-    const next = createFlight<U>(
-      {
-        config,
-        callback: config.callback,
-        tabs,
-        live: () => live,
-        dispatch,
-        apply,
-      },
-      decision.session as AuthSession<U>,
-    );
+    const next = createFlight<U>(engine, decision.session as AuthSession<U>, config.callback);
     // Registered before `refreshStarted` is dispatched, so a refresh asked for while it is handled joins.
     flight = next;
-    void next.over.then(() => {
+    over = next.launch().then(() => {
       if (flight === next) flight = null;
     });
-    next.launch();
     return next.outcome;
   }
 
@@ -133,11 +123,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     // grace, a result being written): a refresh asked for now waits for it, then needs one only if
     // the generation it was asked for is still the live one.
     const asked = live.session && refOf(live.session);
-    return current.over.then(() => {
-      if (asked === null) return start();
-      const fate = resultFate(live, asked);
-      return fate.kind === 'applies' ? refresh() : outcomeOfFate(fate);
-    });
+    return over.then(() => (asked && outcomeOfFate(resultFate(live, asked))) ?? refresh());
   }
 
   function endSession(session: AuthSession): void {
@@ -159,7 +145,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     );
   }
 
-  return {
+  const engine: RefreshEngine & FlightHost<U> = {
+    config,
     attach(api, initial) {
       if (store) return false;
       store = api;
@@ -192,10 +179,12 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       return tabs;
     },
     adoptStorage: connect,
+    apply,
     dispose() {
       disposed = true;
       flight?.abandon('disposed');
       tabs?.close();
     },
   };
+  return engine;
 }

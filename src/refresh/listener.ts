@@ -65,9 +65,8 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     else if (config.crossTab !== false && !storageWarned) {
       storageWarned = true;
       logger.warn(
-        `${LOG}"${authName}" is persisted, but its auth listener has no storage: tabs will not coordinate ` +
-          `refreshes (two tabs may send the same refresh token). Pass createAuthListener({ storage }) the engine ` +
-          `from createAuthStorage, or build the reducer with persistAuthReducer({ authName: "${authName}" }).`,
+        `${LOG}"${authName}" is persisted but its listener has no storage, so tabs will not coordinate refreshes: ` +
+          `pass createAuthListener({ storage }), or use persistAuthReducer({ authName: "${authName}" }).`,
       );
     }
     // No payload means nothing was stored; anything else must be the object we write.
@@ -84,14 +83,9 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   async function effect(action: UnknownAction, api: AuthListenerApi): Promise<void> {
     if (!followsInMiddleware) {
       // On an app's listener middleware the store is served from the first auth action on, starting
-      // from the state before it; a listener API without that state starts from the one after it.
-      let followed = false;
-      if (!engine.attached) {
-        const original = api.getOriginalState?.();
-        engine.attach(api, authOf(original ?? api.getState()));
-        followed = original === undefined;
-      }
-      if (!followed) engine.follow(action);
+      // from the state before it.
+      if (!engine.attached) engine.attach(api, authOf(api.getOriginalState()));
+      engine.follow(action);
     }
     if (refreshNow.match(action)) return void engine.refresh();
     if (checkClock.match(action)) return scheduler.wake('clock');

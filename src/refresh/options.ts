@@ -52,8 +52,8 @@ export interface AuthDispatchExtension {
 /** The part of a listener effect's API the auth listeners use. */
 export interface AuthListenerApi {
   getState: () => unknown;
-  /** The state before the action being handled (RTK's listener API has it). */
-  getOriginalState?: () => unknown;
+  /** The state before the action being handled. */
+  getOriginalState: () => unknown;
   dispatch: (action: UnknownAction) => unknown;
   cancelActiveListeners: () => void;
   delay: (ms: number) => Promise<void>;

@@ -27,34 +27,25 @@ export interface ResultContext<U> {
   now: number;
 }
 
-/** Reads one field of a result; a getter that throws reads as a malformed result. */
-function field(result: object, name: string): unknown {
-  try {
-    return (result as Record<string, unknown>)[name];
-  } catch {
-    return raise('invalid-option', `reading "${name}" of the result threw.`);
-  }
-}
-
 /**
  * Validates what `refreshApiCallback` resolved with. Never throws: anything
  * malformed becomes `invalid`, with a message that names the field and holds no token.
  */
 export function parseRefreshResult<U>(result: unknown, context: ResultContext<U>): ParsedResult<U> {
   const { session, ref, intervalConfigured, now } = context;
+  // Reading a field may throw (a getter, a Proxy): inside the try, that reads as a malformed result.
   try {
-    const r = typeof result === 'object' && result !== null ? result : {};
-    const isSuccess = field(r, 'isSuccess');
-    if (isSuccess === false) return { kind: 'rejected' };
-    if (isSuccess !== true) raise('invalid-option', 'the result must have "isSuccess": true or false.');
+    const r: Partial<Record<string, unknown>> = typeof result === 'object' && result !== null ? result : {};
+    if (r.isSuccess === false) return { kind: 'rejected' };
+    if (r.isSuccess !== true) raise('invalid-option', 'the result must have "isSuccess": true or false.');
     const tokens = readTokens(
       {
-        token: field(r, 'newAuthToken'),
+        token: r.newAuthToken,
         // Without a new type the current scheme (default `'Bearer'`) is kept.
-        type: field(r, 'newAuthTokenType') ?? session.tokenType,
-        lifetime: field(r, 'newAuthTokenExpireIn'),
-        refreshToken: field(r, 'newRefreshToken'),
-        refreshLifetime: field(r, 'newRefreshTokenExpiresIn'),
+        type: r.newAuthTokenType ?? session.tokenType,
+        lifetime: r.newAuthTokenExpireIn,
+        refreshToken: r.newRefreshToken,
+        refreshLifetime: r.newRefreshTokenExpiresIn,
       },
       {
         names: RESULT_FIELDS,
@@ -65,8 +56,7 @@ export function parseRefreshResult<U>(result: unknown, context: ResultContext<U>
       },
     );
     const payload: RefreshSucceededPayload<U> = { ...ref, ...tokens };
-    const userState = field(r, 'newAuthUserState');
-    if (userState !== undefined) payload.userState = userState as U | null;
+    if (r.newAuthUserState !== undefined) payload.userState = r.newAuthUserState as U | null;
     return { kind: 'success', payload };
   } catch (error) {
     // A validation failure names the field; anything else (a Proxy trap that throws) is malformed too.

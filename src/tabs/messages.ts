@@ -19,20 +19,17 @@ export interface WireMessage {
 export type TabMessage =
   { kind: 'session'; session: AuthSession; stored: boolean } | { kind: 'signed-out'; ended: string };
 
-/** The message announcing `session` (after a sign-in or a refresh). */
-export const sessionMessage = (session: AuthSession, stored: boolean): WireMessage => ({
-  kind: KIND,
+/** What this tab announces: its session now (`null` after a sign-out, naming the session that `ended`). */
+export const wireMessage = ({
   session,
-  stored,
-});
-
-/** The message announcing that the session `ended` is over. */
-export const signedOutMessage = (ended: string, stored: boolean): WireMessage => ({
-  kind: KIND,
-  session: null,
   ended,
   stored,
-});
+}: {
+  session: AuthSession | null;
+  ended: string | null;
+  stored: boolean;
+}): WireMessage =>
+  session ? { kind: KIND, session, stored } : { kind: KIND, session, ended: ended ?? '', stored };
 
 /**
  * What another tab posted, if it is one of our messages and well formed:

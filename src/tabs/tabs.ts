@@ -6,8 +6,8 @@ import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } fro
 import type { AuthSession, AuthState } from '../types';
 import { hostLocks } from './locks';
 import { createCookieMarker, markerCookieName, markerFor, parseMarker } from './marker';
-import { parseMessage, sessionMessage, signedOutMessage, type WireMessage } from './messages';
-import type { ChannelLike, CrossTabOptions, GenerationMarker, LockManagerLike } from './options';
+import { parseMessage, wireMessage } from './messages';
+import type { ChannelLike, CrossTabOptions, LockManagerLike } from './options';
 
 /** How often storage is read again while it lags behind the marker, and for how long at most. */
 const MARKER_POLL_MS = 25;
@@ -60,39 +60,30 @@ const announces = (action: UnknownAction): boolean =>
   signOut.match(action) ||
   (refreshFailed.match(action) && action.payload.reason === 'rejected');
 
-const browserChannel = (name: string): ChannelLike => new BroadcastChannel(name);
-
-/** The parts a tab coordinates with, from the options and what the host has. */
-function partsOf({ authName, storage, crossTab }: TabsInput) {
-  const locks = crossTab.locks === undefined ? hostLocks() : crossTab.locks;
-  // Pages only: a server process has no other tabs (and an open channel would keep it alive).
-  const hasPage = typeof window !== 'undefined';
-  const open =
-    crossTab.channel === undefined
-      ? hasPage && typeof BroadcastChannel !== 'undefined'
-        ? browserChannel
-        : null
-      : crossTab.channel;
-  // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next holder wait for it.
-  let marker: GenerationMarker | null = null;
-  if (crossTab.marker !== undefined) marker = crossTab.marker;
-  else if (storage.lagsBetweenTabs === true) {
-    marker =
-      storage.marker ??
-      (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName)));
-  }
-  return { locks, channel: open?.(authName) ?? null, marker };
-}
-
 /**
  * The coordination between tabs sharing `storage`: the refresh lock's manager,
  * reading what every tab wrote (with the marker wait), announcing this tab's
  * session and adopting the others'. `null` for a tab on its own (neither a
  * lock, a channel nor a marker).
  */
-export function createTabs(input: TabsInput): Tabs | null {
-  const { authName, storage, live, onNews } = input;
-  const { locks, channel, marker } = partsOf(input);
+export function createTabs({ authName, storage, crossTab, live, onNews }: TabsInput): Tabs | null {
+  const locks = crossTab.locks === undefined ? hostLocks() : crossTab.locks;
+  // Pages only: a server process has no other tabs (and an open channel would keep it alive).
+  const open =
+    crossTab.channel !== undefined
+      ? crossTab.channel
+      : typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
+        ? (name: string): ChannelLike => new BroadcastChannel(name)
+        : null;
+  // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next holder wait for it.
+  const marker =
+    crossTab.marker !== undefined
+      ? crossTab.marker
+      : storage.lagsBetweenTabs
+        ? (storage.marker ??
+          (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName))))
+        : null;
+  const channel = open?.(authName) ?? null;
   if (!(locks || channel || marker)) return null;
 
   // Sessions known to have reached storage: once one has, finding storage empty means it ended.
@@ -136,17 +127,12 @@ export function createTabs(input: TabsInput): Tabs | null {
     }
   }
 
-  /** Writes what this tab now has; returns whether storage holds it afterwards. */
+  /** Writes what this tab now has; returns whether it got there. */
   async function store(session: AuthSession | null): Promise<boolean> {
     try {
-      if (session === null) {
-        await storage.removeItem(authName);
-        return true;
-      }
-      const value = encodeStoredSession(session);
-      // The write guard keeps a newer stored session without an error: only a real write counts.
-      if (storage.writeSession) return (await storage.writeSession(authName, value)) === 'stored';
-      await storage.setItem(authName, value);
+      await (session
+        ? storage.setItem(authName, encodeStoredSession(session))
+        : storage.removeItem(authName));
       return true;
     } catch {
       // Storage full, too small, or disabled: the other tabs still hear of it.
@@ -174,10 +160,8 @@ export function createTabs(input: TabsInput): Tabs | null {
       // The marker promises the next lock holder that storage has this generation: only once it does.
       if (session === null) marker?.write(null);
       else if (stored) marker?.write(markerFor(session));
-      const message: WireMessage =
-        session === null ? signedOutMessage(endedId!, stored) : sessionMessage(session, stored);
       try {
-        channel?.postMessage(message);
+        channel?.postMessage(wireMessage({ session, ended: endedId, stored }));
       } catch {
         // Closed by a teardown that came first: nothing left to tell.
       }
