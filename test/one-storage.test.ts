@@ -62,9 +62,7 @@ async function shortFormTabs(count: number, authType: 'cookie' | 'localstorage')
     const store = configureStore({
       reducer: { auth: persistAuthReducer({ authName, authType }) },
       middleware: (gDM) =>
-        gDM({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).prepend(
-          auth.middleware as Middleware,
-        ),
+        gDM({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).prepend(auth.middleware),
     });
     const persistor = persistStore(store);
     await vi.advanceTimersByTimeAsync(1);
