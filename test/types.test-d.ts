@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   createRefresh,
+  nextRefreshAt,
   refreshNow,
   selectAuthHeader,
   selectAuthUser,
@@ -91,4 +92,10 @@ describe('types', () => {
       refreshApiCallback: async () => ({ isSuccess: false }),
     });
   });
+});
+
+test('nextRefreshAt takes the refresh options createRefresh<User> returns', () => {
+  const refresh = createRefresh<User>({ refreshApiCallback: async () => ({ isSuccess: false }) });
+  const state = {} as AuthRootState<User>;
+  expectTypeOf(nextRefreshAt(state, refresh)).toEqualTypeOf<number | null>();
 });

@@ -16,7 +16,10 @@ import type { RefreshOptions } from './types';
  * const label = at === null ? '—' : `${Math.max(0, Math.round((at - Date.now()) / 1000))} s`;
  * ```
  */
-export function nextRefreshAt(state: AuthRootState, refresh: RefreshOptions | undefined): number | null {
+export function nextRefreshAt<U>(
+  state: AuthRootState<U>,
+  refresh: Pick<RefreshOptions<U>, 'interval' | 'margin'> | undefined,
+): number | null {
   const { session, refresh: status } = state.auth;
   const refreshable = session !== null && canRefresh(session, { hasCallback: refresh !== undefined });
   if (!refreshable || !refresh || status.status === 'refreshing') return null;
