@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { selectRefreshToken } from 'redux-auth-kit';
 import {
+  answersOf,
   expectOnlyLiveTokensSent,
   openDevToolsBrowser,
   REDUCER_KINDS,
@@ -56,10 +57,7 @@ describe.each(REDUCER_KINDS)('%s reducer: a DevTools jump while a refresh is in 
           await browser.advance(10_000);
 
           // The server rotated once more; the live history holds what it answered.
-          expect(
-            browser.server.log.map((call) => call.answer),
-            'what the server answered',
-          ).toMatchObject([{ ok: true }, { ok: true }]);
+          expect(answersOf(browser.server), 'what the server answered').toEqual(['ok', 'ok']);
           const newest = browser.server.issued.at(-1)!;
           expect(browser.server.current(login.family)).toBe(newest);
           expect(selectRefreshToken(tab.live()), 'the live history has the answer').toBe(newest);

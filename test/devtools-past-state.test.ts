@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { selectRefreshToken } from 'redux-auth-kit';
 import {
+  answersOf,
   dueTimesWithin,
   expectAtMostOnePerDueTime,
   expectOnlyLiveTokensSent,
@@ -44,7 +45,7 @@ describe.each(REDUCER_KINDS)('%s reducer under the DevTools monitor', (kind) => 
         await browser.advance(LIFETIME / 2 + 1_000);
         tab.note();
         // The scenario holds: one refresh so far, and the live history has the family's live token.
-        expect(browser.server.log.map((call) => call.answer.ok)).toEqual([true]);
+        expect(answersOf(browser.server)).toEqual(['ok']);
         const live = tab.live();
         const liveToken = browser.server.current(login.family)!;
         expect(selectRefreshToken(live)).toBe(liveToken);

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { selectIsAuthenticated, selectRefreshToken } from 'redux-auth-kit';
 import {
+  answersOf,
   expectOnlyLiveTokensSent,
   openDevToolsBrowser,
   REDUCER_KINDS,
@@ -33,7 +34,8 @@ const targets = [
 
 /** Signed out everywhere: both tabs' live sessions, B's shown state, and storage. */
 function expectSignedOutEverywhere(browser: DevToolsBrowser, a: DevToolsTab, b: DevToolsTab): void {
-  expect(browser.tokensInStorage(), 'tokens left in storage').toEqual([]);
+  const left = browser.tokensInStorage();
+  expect(left, `tokens left in storage: ${left.join(', ')}`).toEqual([]);
   expect(selectIsAuthenticated(a.live()), 'tab A, live history').toBe(false);
   expect(selectIsAuthenticated(b.live()), 'tab B, live history').toBe(false);
   expect(selectIsAuthenticated(b.shown()), 'tab B').toBe(false);
@@ -54,7 +56,7 @@ describe.each(REDUCER_KINDS)('%s reducer: signOut while DevTools shows a past st
           // One refresh (by either tab); both tabs follow it.
           await browser.advance(LIFETIME / 2);
           const live = browser.server.current(login.family)!;
-          expect(browser.server.log.map((call) => call.answer.ok)).toEqual([true]);
+          expect(answersOf(browser.server)).toEqual(['ok']);
           expect(selectRefreshToken(a.live())).toBe(live);
           expect(selectRefreshToken(b.live())).toBe(live);
           a.note();

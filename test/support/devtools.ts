@@ -443,10 +443,18 @@ export function openDevToolsBrowser(setup: DevToolsSetup) {
     return Object.fromEntries(Object.entries(localStorage));
   }
 
-  /** Tokens the server ever issued that storage (or a cookie) still holds. */
+  /**
+   * Tokens the server ever issued that storage (or a cookie) still holds: refresh tokens as
+   * they are, access tokens shortened to `access:<first 12 characters>…`.
+   */
   function tokensInStorage(): string[] {
     const text = JSON.stringify(stored()) + (typeof document === 'undefined' ? '' : document.cookie);
-    return [...server.issued, ...server.accessTokens].filter((token) => text.includes(token));
+    return [
+      ...server.issued.filter((token) => text.includes(token)),
+      ...server.accessTokens
+        .filter((token) => text.includes(token))
+        .map((token) => `access:${token.slice(0, 12)}…`),
+    ];
   }
 
   const browser = {
@@ -475,6 +483,10 @@ export function openDevToolsBrowser(setup: DevToolsSetup) {
 export type DevToolsBrowser = ReturnType<typeof openDevToolsBrowser>;
 /** One instrumented store of the browser, with its monitor and app-side helpers. */
 export type DevToolsTab = Awaited<ReturnType<typeof createTab>>;
+
+/** What the server answered each refresh call, in order: `'ok'` or why it refused. */
+export const answersOf = (server: RotatingServer): string[] =>
+  server.log.map(({ answer }) => (answer.ok ? 'ok' : answer.reason));
 
 /**
  * The server never saw a refresh token it would not accept: no token sent twice (rotation
