@@ -190,3 +190,51 @@ const actedOn = ({ session, tokenExpired, restoring, refresh }: AuthState): stri
     refresh.failures,
     refresh.retryAt,
   ]);
+
+/**
+ * Which root state the engine takes for the present. Under Redux DevTools an
+ * earlier state can hold exactly the live auth state (only other slices moved
+ * since): only the root state tells it apart.
+ */
+export interface RootWatch {
+  /** The root state the latest action left: the present, as far as actions show it. */
+  tip: unknown;
+  /** A root state known to be a past one: shown while the live history moved on without it. */
+  held: unknown;
+}
+
+/** What an action showed of the root state. */
+export interface ActionRoots {
+  /** The root state the store showed before the action, and after it. */
+  before: unknown;
+  after: unknown;
+  /** The action changed the live auth state. */
+  liveChanged: boolean;
+}
+
+/**
+ * The watch after an action. A past state DevTools shows does not move when
+ * actions are appended to the live history; the present does. A shown state
+ * that stays put through an action that changed the live auth state is past.
+ */
+export function rootAfterAction(watch: RootWatch, { before, after, liveChanged }: ActionRoots): RootWatch {
+  if (after !== before || before === watch.tip) return { tip: after, held: null };
+  return liveChanged ? { tip: watch.tip, held: before } : watch;
+}
+
+/**
+ * Whether `shown` is the present. A state without the live auth state is not
+ * (and is held as past); one with it is the present when it is the state the
+ * latest action left, or — once a past state is held — any other state (the
+ * monitor went back to the present after the live history moved on).
+ */
+export function judgeShownRoot(
+  shown: unknown,
+  authMatches: boolean,
+  watch: RootWatch,
+): { present: boolean; watch: RootWatch } {
+  if (authMatches && (shown === watch.tip || (watch.held !== null && shown !== watch.held))) {
+    return { present: true, watch: { tip: shown, held: null } };
+  }
+  return { present: false, watch: { tip: watch.tip, held: shown } };
+}

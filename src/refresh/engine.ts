@@ -8,7 +8,15 @@ import { createTabs, type TabNews, type Tabs } from '../tabs/tabs';
 import { passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshOutcome } from '../types';
 import type { RefreshConfig } from './config';
-import { decideStart, isShownLive, outcomeOfFate, resultFate } from './decide';
+import {
+  decideStart,
+  isShownLive,
+  judgeShownRoot,
+  outcomeOfFate,
+  resultFate,
+  rootAfterAction,
+  type RootWatch,
+} from './decide';
 import { createFlight, type Flight, type FlightHost } from './flight';
 
 /** The store an engine serves: what a middleware or a listener effect is given. */
@@ -28,12 +36,18 @@ export interface RefreshEngine {
   attach(store: StoreAccess, initial: AuthState): boolean;
   /** Whether a store is attached. */
   readonly attached: boolean;
-  /** Follows one auth action, in the order the store reduces them. */
-  follow(action: UnknownAction): void;
+  /** Follows one auth action, in the order the store reduces them; whether it changed the live state. */
+  follow(action: UnknownAction): boolean;
   /** The live auth state. */
   live(): AuthState;
   /** Whether the store shows the live state (no DevTools monitor holds a past one). */
   shownIsLive(): boolean;
+  /**
+   * The root state the store showed before and after an action (any action,
+   * from the auth middleware): how a past state with the live auth state in it
+   * is told from the present.
+   */
+  sawAction(before: unknown, after: unknown, liveChanged: boolean): void;
   /** Dispatches an action of the library's to the store. */
   dispatch(action: UnknownAction): void;
   /** Starts a refresh, or joins the one in flight. Never rejects. */
@@ -63,6 +77,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let ending: string | null = null;
   let disposed = false;
   let pastStateWarned = false;
+  /** Root states seen around actions; only the auth middleware sees every action to keep it. */
+  let roots: RootWatch | null = null;
 
   const dispatch = (action: UnknownAction): void => void store?.dispatch(action);
 
@@ -86,8 +102,13 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   }
 
   function shownIsLive(): boolean {
-    const shown = (store?.getState() as Partial<AuthRootState> | undefined)?.auth;
-    const same = isShownLive(shown, live);
+    const root = store?.getState();
+    let same = isShownLive((root as Partial<AuthRootState> | undefined)?.auth, live);
+    if (roots) {
+      const verdict = judgeShownRoot(root, same, roots);
+      roots = verdict.watch;
+      same = verdict.present;
+    }
     if (!same && !pastStateWarned) {
       pastStateWarned = true;
       config.logger.warn(
@@ -159,6 +180,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       return store !== null;
     },
     follow(action) {
+      const previous = live;
       const before = live.session;
       live = authReducer(live, action);
       const after = live.session;
@@ -169,9 +191,13 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
         flight = null;
       }
       tabs?.follow({ action, before, after });
+      return live !== previous;
     },
     live: () => live,
     shownIsLive,
+    sawAction(before, after, liveChanged) {
+      roots = rootAfterAction(roots ?? { tip: before, held: null }, { before, after, liveChanged });
+    },
     dispatch,
     refresh,
     endSession,

@@ -112,9 +112,24 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       followsInMiddleware = true;
       const withListeners = listener.middleware(api);
       return (next) => {
-        const handle = withListeners(next);
+        /** Whether the action being reduced changed the live auth state. */
+        let liveChanged = false;
+        // The root state before and after the reducers (and before any listener effect runs) tells a
+        // past state Redux DevTools shows from the present.
+        const reduce = (action: unknown): unknown => {
+          const before = api.getState();
+          const result = next(action);
+          engine.sawAction(before, api.getState(), liveChanged);
+          return result;
+        };
+        const handle = withListeners(reduce);
         return (action) => {
-          if (!isAuthTraffic(action)) return next(action);
+          if (!isAuthTraffic(action)) {
+            // Signed out, unrelated actions cost nothing; signed in, two state reads each.
+            if (engine.live().session === null) return next(action);
+            liveChanged = false;
+            return reduce(action);
+          }
           // checkClock is answered here and reaches no reducer.
           if (checkClock.match(action)) {
             scheduler.wake('clock');
@@ -124,7 +139,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
             next(action);
             return engine.refresh();
           }
-          engine.follow(action as UnknownAction);
+          liveChanged = engine.follow(action as UnknownAction);
           return handle(action);
         };
       };

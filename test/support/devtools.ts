@@ -78,6 +78,13 @@ export interface Appended {
   byTest: boolean;
   /** The monitor showed a past state when it arrived. */
   whilePast: boolean;
+  /**
+   * The past state shown then holds another auth state than the live one. A past state with the
+   * live auth state in it differs only in other slices: the library tells it apart by the root
+   * state, which history edits (toggle, sweep, import) can defeat — harmlessly, since the live
+   * token is all it could send.
+   */
+  pastAuthDiffers: boolean;
 }
 
 export interface DevToolsSetup {
@@ -107,6 +114,13 @@ const openBrowsers: Array<{ dispose: () => void }> = [];
 afterEach(() => {
   while (openBrowsers.length > 0) openBrowsers.pop()!.dispose();
 });
+
+/** Whether two auth states hold the same session generation and refresh bookkeeping. */
+function sameAuth(a: AuthState | undefined, b: AuthState | undefined): boolean {
+  const key = (s: AuthState | undefined) =>
+    JSON.stringify([s?.session?.id, s?.session?.generation, s?.tokenExpired, s?.restoring, s?.refresh]);
+  return key(a) === key(b);
+}
 
 /** A logger that records what the library reports, and prints nothing. */
 const silentConsole = () => ({
@@ -195,6 +209,8 @@ async function createTab(browser: BrowserContext, label: string) {
       at: Date.now(),
       byTest: fromTest.has(action as object),
       whilePast: isShowingPast(),
+      pastAuthDiffers:
+        isShowingPast() && !sameAuth(history().computedStates.at(-1)!.state.auth, shownState().auth),
     });
     return next(action);
   };
@@ -219,6 +235,10 @@ async function createTab(browser: BrowserContext, label: string) {
     dispatch: (action: UnknownAction) => unknown;
   };
   const history = (): History => lifted.getState();
+  const shownState = (): DevToolsRoot => {
+    const { currentStateIndex, computedStates } = history();
+    return computedStates[currentStateIndex]!.state;
+  };
   function isShowingPast(): boolean {
     const { currentStateIndex, computedStates } = history();
     return currentStateIndex !== computedStates.length - 1;
