@@ -18,11 +18,11 @@ const outcomeText: Record<ActivityEntry['outcome'], string> = {
   info: '—',
 };
 
-/** The grey second half of the event cell: what started a refresh, or that another tab did it. */
-function eventSource(entry: ActivityEntry): string | null {
-  if (entry.event.startsWith('other-tab-')) return 'other tab';
-  return entry.trigger;
-}
+const fromOtherTab = (entry: ActivityEntry): boolean => entry.event.startsWith('other-tab-');
+
+/** The second half of the event cell: what started a refresh, or that another tab did it. */
+const eventSource = (entry: ActivityEntry): string | null =>
+  fromOtherTab(entry) ? 'other tab' : entry.trigger;
 
 export function RefreshLog() {
   const entries = useAppSelector((state) => state.activity.entries);
@@ -65,7 +65,9 @@ export function RefreshLog() {
                   <td className="log-time mono">{formatTime(entry.at)}</td>
                   <td className="log-event">
                     {eventText[entry.event]}
-                    {source !== null && <span className="muted"> · {source}</span>}
+                    {source !== null && (
+                      <span className={fromOtherTab(entry) ? 'log-source-other' : 'muted'}> · {source}</span>
+                    )}
                   </td>
                   <td className={`log-outcome log-outcome-${entry.outcome}`}>
                     <span className={`dot dot-${entry.outcome}`} aria-hidden="true" />
