@@ -1,7 +1,7 @@
 // The Chromium the browser tests and screenshot.mjs drive through playwright-core:
 // a system browser (Debian's by default), never one Playwright downloads.
 
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -28,9 +28,7 @@ export const CHROMIUM_ARGS = [
 export function chromiumPath(env = process.env) {
   const fromEnv = env.CHROMIUM_PATH;
   const path = fromEnv === undefined || fromEnv === '' ? DEFAULT_CHROMIUM : fromEnv;
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
+  if (!isExecutableFile(path)) {
     throw new Error(
       fromEnv === undefined || fromEnv === ''
         ? `No Chromium at ${path}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable.`
@@ -38,4 +36,13 @@ export function chromiumPath(env = process.env) {
     );
   }
   return path;
+}
+
+function isExecutableFile(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
