@@ -39,7 +39,8 @@ const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 /** Waits until `page` shows at least `count` log entries matching `selector` (a 30 s token refreshes at 15 s). */
 const entries = (page, selector, count) =>
   page.waitForFunction(
-    ({ selector, count }) => document.querySelectorAll(`[data-testid="log-entry"]${selector}`).length >= count,
+    ({ selector, count }) =>
+      document.querySelectorAll(`[data-testid="log-entry"]${selector}`).length >= count,
     { selector, count },
     { timeout: 60_000 },
   );

@@ -33,7 +33,8 @@ export function readSettings(env) {
     if (Number.isSafeInteger(value) && value >= min && value <= max) values[name] = value;
     else problems.push(`${name} must be ${what}, got "${raw}"`);
   }
-  if (problems.length > 0) return { ok: false, message: `Cannot start the example app: ${problems.join('; ')}.` };
+  if (problems.length > 0)
+    return { ok: false, message: `Cannot start the example app: ${problems.join('; ')}.` };
   return {
     ok: true,
     settings: { port: values.PORT, accessTtl: values.ACCESS_TTL, refreshTtl: values.REFRESH_TTL },
