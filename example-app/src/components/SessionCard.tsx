@@ -16,7 +16,10 @@ const maskHeader = (header: string): string => {
 const statusText = { idle: 'Up to date', refreshing: 'Refreshing…', retrying: 'Retrying' } as const;
 
 export function SessionCard() {
-  const now = useNow(200);
+  const receivedAt = useAppSelector((state) => state.auth.session?.receivedAt ?? 0);
+  // The clock ticks every 200 ms, but a new token re-renders at once: without the max, "now" would
+  // still be the tick before it arrived, and a 3 s wait would read "4 s" until the next tick.
+  const now = Math.max(useNow(200), receivedAt);
   const dispatch = useAppDispatch();
   const refreshNow = useRefreshNow();
   const status = useRefreshStatus();
