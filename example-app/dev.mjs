@@ -4,17 +4,21 @@
 //
 //   node example-app/dev.mjs        # http://127.0.0.1:5173
 //
-// Env: PORT (Vite's port, default 5173), ACCESS_TTL, REFRESH_TTL (seconds).
+// Env: PORT (Vite's port, default 5173; taken if free, else the next one), ACCESS_TTL,
+// REFRESH_TTL (seconds). A bad value stops it with one line.
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { secondsFromEnv, startAuthServer } from './server/authServer.mjs';
+import { startAuthServer } from './server/authServer.mjs';
+import { settingsOrExit } from './server/settings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+const { port, accessTtl, refreshTtl } = settingsOrExit();
+
 const authServer = await startAuthServer({
-  accessTtl: secondsFromEnv('ACCESS_TTL', 30),
-  refreshTtl: secondsFromEnv('REFRESH_TTL', 3600),
+  accessTtl,
+  refreshTtl,
   log: (line) => console.log(`${new Date().toLocaleTimeString()}  ${line}`),
 });
 process.env.AUTH_SERVER_URL = authServer.url;
@@ -22,7 +26,7 @@ process.env.AUTH_SERVER_URL = authServer.url;
 const { createServer } = await import('vite');
 const vite = await createServer({
   configFile: join(here, 'vite.config.ts'),
-  server: { port: Number(process.env.PORT ?? 5173), strictPort: false },
+  server: { port, strictPort: false },
 });
 await vite.listen();
 vite.printUrls();

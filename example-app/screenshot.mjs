@@ -1,57 +1,88 @@
 #!/usr/bin/env node
-// Regenerates example-app/screenshot.png (used in the README): a production
-// build served by the auth server, Debian's Chromium, a signed-in session after
-// one scheduled and one manual refresh.
+// Regenerates the example app's screenshots: a production build served by the
+// auth server, the Chromium the browser tests use (CHROMIUM_PATH, default
+// /usr/bin/chromium), two tabs signed in to one session.
 //
 //   node example-app/screenshot.mjs
+//
+// Writes, under example-app/:
+//   screenshot.png                      the dashboard at 1280 px, after a scheduled and a manual refresh
+//   screenshots/narrow-390.png          the same dashboard at 390 px wide (whole page)
+//   screenshots/other-tab-refresh.png   the log of the tab that did not refresh: "Refreshed in another tab"
+//   screenshots/next-refresh.png        the session card: countdown, the meter's refresh tick, "Next refresh in …"
 
 /* global document */
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 import { startAuthServer } from './server/authServer.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const shots = join(here, 'screenshots');
+const executablePath = chromiumPath();
+
 const outDir = await mkdtemp(join(tmpdir(), 'redux-auth-kit-shot-'));
 await build({
   configFile: join(here, 'vite.config.ts'),
   logLevel: 'warn',
   build: { outDir, emptyOutDir: true },
 });
+await mkdir(shots, { recursive: true });
 const server = await startAuthServer({ accessTtl: 30, staticDir: outDir });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-});
+const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+
+/** Waits until `page` shows at least `count` log entries matching `selector` (a 30 s token refreshes at 15 s). */
+const entries = (page, selector, count) =>
+  page.waitForFunction(
+    ({ selector, count }) =>
+      document.querySelectorAll(`[data-testid="log-entry"]${selector}`).length >= count,
+    { selector, count },
+    { timeout: 60_000 },
+  );
+
+async function save(target, path, options = {}) {
+  await target.screenshot({ path, animations: 'disabled', ...options });
+  console.log(`wrote ${relative(process.cwd(), path)}`);
+}
+
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
   await page.goto(server.url);
   await page.getByTestId('login-password').fill('correct horse');
   await page.getByTestId('login-submit').click();
-  const refreshes = (n) =>
-    page.waitForFunction(
-      (count) => document.querySelectorAll('[data-testid="log-entry"][data-event="refresh"]').length >= count,
-      n,
-      { timeout: 60_000 },
-    );
-  await refreshes(1); // the first scheduled refresh, halfway through the token's life
+  await page.getByTestId('profile-email').waitFor();
+  // A second tab of the same browser: it follows the sign-in and every refresh.
+  const otherTab = await context.newPage();
+  await otherTab.goto(server.url);
+  await otherTab.getByTestId('profile-email').waitFor();
+
+  // The first scheduled refresh, halfway through the token's life (made by whichever tab's timer won),
+  // then a manual one here, which the other tab can only have followed.
+  await entries(page, ':is([data-event="refresh"], [data-event="other-tab-refresh"])', 1);
   await page.getByTestId('refresh-now').click();
-  await refreshes(2);
-  // Let the countdown run a little so the meter is part-way down.
+  await entries(page, '[data-event="refresh"][data-trigger="manual"]', 1);
+  await entries(otherTab, '[data-event="other-tab-refresh"]', 1);
+  // Let the countdown run a little so the meter is part-way down, before the refresh tick.
   await page.waitForFunction(() => {
     const at = Number(
       document.querySelector('[data-testid="token-countdown"]')?.getAttribute('data-expires-at'),
     );
-    return at - Date.now() < 21_000;
+    return at - Date.now() < 23_000;
   });
-  await page.mouse.move(0, 0); // no hover highlight
-  const path = join(here, 'screenshot.png');
-  await page.screenshot({ path });
-  console.log(`wrote ${path}`);
+  for (const tab of [page, otherTab]) await tab.mouse.move(0, 0); // no hover highlight
+
+  await save(page, join(here, 'screenshot.png'));
+  await save(page.locator('.card.session'), join(shots, 'next-refresh.png'));
+  await save(otherTab.locator('.card.log'), join(shots, 'other-tab-refresh.png'));
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await save(page, join(shots, 'narrow-390.png'), { fullPage: true });
 } finally {
   await browser.close();
   await server.close();

@@ -8,16 +8,18 @@
 //   node example-app/start.mjs --no-build   # serve the last build
 //
 // Env: PORT (default 5173; 0 = any free port), ACCESS_TTL (seconds, default 30),
-// REFRESH_TTL (seconds, default 3600).
+// REFRESH_TTL (seconds, default 3600). A bad value stops it with one line, before the build.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { secondsFromEnv, startAuthServer } from './server/authServer.mjs';
+import { startAuthServer } from './server/authServer.mjs';
+import { settingsOrExit } from './server/settings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, 'dist');
 const skipBuild = process.argv.includes('--no-build');
+const { port, accessTtl, refreshTtl } = settingsOrExit();
 
 if (!skipBuild || !existsSync(join(outDir, 'index.html'))) {
   const { build } = await import('vite');
@@ -28,14 +30,6 @@ if (!skipBuild || !existsSync(join(outDir, 'index.html'))) {
     build: { outDir, emptyOutDir: true },
   });
 }
-
-const port = process.env.PORT === undefined || process.env.PORT === '' ? 5173 : Number(process.env.PORT);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
-  process.exit(1);
-}
-const accessTtl = secondsFromEnv('ACCESS_TTL', 30);
-const refreshTtl = secondsFromEnv('REFRESH_TTL', 3600);
 
 let server;
 try {
@@ -49,6 +43,10 @@ try {
 } catch (error) {
   if (error?.code === 'EADDRINUSE') {
     console.error(`Port ${port} is in use. Try another one: PORT=5180 npm start`);
+    process.exit(1);
+  }
+  if (error?.code === 'EACCES') {
+    console.error(`Port ${port} needs privileges this user lacks. Try one above 1023: PORT=5180 npm start`);
     process.exit(1);
   }
   throw error;

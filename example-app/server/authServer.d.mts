@@ -123,6 +123,3 @@ export interface AuthServer {
 
 /** Starts the example's auth server on 127.0.0.1. */
 export function startAuthServer(options?: AuthServerOptions): Promise<AuthServer>;
-
-/** Reads a positive number of seconds from the environment variable `name`, or `fallback`. */
-export function secondsFromEnv(name: string, fallback: number): number;

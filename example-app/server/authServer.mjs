@@ -38,16 +38,6 @@ const CONTENT_TYPES = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Reads a positive number of seconds from the environment, or `fallback`. */
-export function secondsFromEnv(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
-  return value;
-}
-
 function displayName(username) {
   const base = username.split('@')[0] ?? username;
   return base

@@ -8,11 +8,26 @@ import type { SignOutReason } from 'redux-auth-kit';
  */
 export type RefreshTrigger = 'automatic' | 'manual' | 'restore';
 
+/**
+ * What happened to the session. The `other-tab-…` events are another tab's
+ * sign-in, refresh or sign-out that this tab followed (`auth/sessionSynced`):
+ * this tab sent nothing for them.
+ */
+export type ActivityEvent =
+  | 'signed-in'
+  | 'restored'
+  | 'refresh'
+  | 'signed-out'
+  | 'other-tab-sign-in'
+  | 'other-tab-refresh'
+  | 'other-tab-sign-out';
+
 export interface ActivityEntry {
   id: number;
   /** Local epoch ms. */
   at: number;
-  event: 'signed-in' | 'restored' | 'refresh' | 'signed-out';
+  event: ActivityEvent;
+  /** For `refresh` only. */
   trigger: RefreshTrigger | null;
   outcome: 'ok' | 'retrying' | 'rejected' | 'info';
   detail: string;
@@ -28,8 +43,14 @@ export interface ActivityState {
    */
   manualPending: boolean;
   /** How the last session ended, for the sign-in page. Cleared by a new sign-in. */
-  ended: { at: number; reason: SignOutReason } | null;
+  ended: { at: number; reason: SessionEndReason } | null;
 }
+
+/** Why the session ended: the library's sign-out reasons, or another tab's sign-out that this tab followed. */
+export type SessionEndReason = SignOutReason | 'other-tab';
+
+const startsSession = (event: ActivityEvent): boolean =>
+  event === 'signed-in' || event === 'other-tab-sign-in';
 
 const MAX_ENTRIES = 50;
 
@@ -37,8 +58,9 @@ const initialState: ActivityState = { entries: [], nextId: 1, manualPending: fal
 
 /**
  * The demo's own slice: a log of what the session did (refreshes with their
- * outcome and reason, sign-in, restore, sign-out). Filled by the listener in
- * `store.ts`, which stamps the time in the action, so the reducer stays pure.
+ * outcome and reason, sign-in, restore, sign-out, and what other tabs did to
+ * it). Filled by the listeners in `activityLog.ts`; `logged` stamps the time
+ * in the action, so the reducer stays pure.
  */
 export const activitySlice = createSlice({
   name: 'activity',
@@ -50,7 +72,7 @@ export const activitySlice = createSlice({
         state.entries.length = Math.min(state.entries.length, MAX_ENTRIES);
         state.nextId += 1;
         if (action.payload.event === 'refresh') state.manualPending = false;
-        if (action.payload.event === 'signed-in') state.ended = null;
+        if (startsSession(action.payload.event)) state.ended = null;
       },
       prepare(entry: Omit<ActivityEntry, 'id' | 'at'>) {
         return { payload: { ...entry, at: Date.now() } };
@@ -67,11 +89,11 @@ export const activitySlice = createSlice({
       state.manualPending = false;
     },
     sessionEnded: {
-      reducer(state, action: PayloadAction<{ at: number; reason: SignOutReason }>) {
+      reducer(state, action: PayloadAction<{ at: number; reason: SessionEndReason }>) {
         state.ended = action.payload;
         state.manualPending = false;
       },
-      prepare(reason: SignOutReason) {
+      prepare(reason: SessionEndReason) {
         return { payload: { at: Date.now(), reason } };
       },
     },

@@ -1,18 +1,8 @@
 import { createListenerMiddleware } from '@reduxjs/toolkit';
-import {
-  createAuthStorage,
-  createCookieMarker,
-  markerCookieName,
-  refreshLockName,
-  refreshFailed,
-  refreshSucceeded,
-  sessionRestored,
-  signIn,
-  signOut,
-  type RefreshFailureReason,
-} from 'redux-auth-kit';
+import { createAuthStorage, createCookieMarker, markerCookieName, refreshLockName } from 'redux-auth-kit';
 import { createAuthStore } from 'redux-auth-kit/store';
-import { activityReducer, logged, sessionEnded, type RefreshTrigger } from './activity';
+import { activityReducer } from './activity';
+import { startActivityLog } from './activityLog';
 import { api } from './api';
 import { refresh } from './server';
 import {
@@ -48,101 +38,10 @@ export type RootState = ReturnType<typeof store.getState>;
 export type AppDispatch = typeof store.dispatch;
 export type AppStore = typeof store;
 
-const startAppListening = listener.startListening.withTypes<RootState, AppDispatch>();
-
-const storageLabel = authType === 'cookie' ? 'a cookie' : 'localStorage';
-
-const failureText: Record<RefreshFailureReason, string> = {
-  rejected: 'The server refused the refresh token',
-  network: 'Network error',
-  timeout: 'The refresh call timed out',
-  'invalid-response': 'The server sent an unusable answer',
-};
-
-const seconds = (ms: number): string => `${Math.max(0, Math.round(ms / 1000))} s`;
-
-/** What started the refresh whose result arrives in state `before`: the button, a restore, or the library. */
-const triggerOf = (before: RootState): RefreshTrigger =>
-  before.activity.manualPending ? 'manual' : before.auth.restoring ? 'restore' : 'automatic';
-
-// The refresh log: one entry per result that changed the session (stale results are ignored by the slice, and here).
-startAppListening({
-  actionCreator: refreshSucceeded,
-  effect: (action, { getOriginalState, getState, dispatch }) => {
-    const before = getOriginalState();
-    if (before.auth.session?.generation === getState().auth.session?.generation) return;
-    const { expiresAt, receivedAt, refreshToken } = action.payload;
-    const lifetime = expiresAt === null ? 'no expiry' : `valid ${seconds(expiresAt - receivedAt)}`;
-    const rotated = refreshToken !== undefined ? ' · refresh token rotated' : '';
-    dispatch(
-      logged({
-        event: 'refresh',
-        trigger: triggerOf(before),
-        outcome: 'ok',
-        detail: `New access token, ${lifetime}${rotated}`,
-      }),
-    );
-  },
-});
-
-startAppListening({
-  actionCreator: refreshFailed,
-  effect: (action, { getOriginalState, getState, dispatch }) => {
-    const before = getOriginalState();
-    if (before.auth === getState().auth) return;
-    const { reason, retryAt } = action.payload;
-    const rejected = reason === 'rejected';
-    const next = rejected
-      ? ' · signed out'
-      : retryAt === null
-        ? ''
-        : ` · retrying in ${seconds(retryAt - Date.now())}`;
-    dispatch(
-      logged({
-        event: 'refresh',
-        trigger: triggerOf(before),
-        outcome: rejected ? 'rejected' : 'retrying',
-        detail: failureText[reason] + next,
-      }),
-    );
-    if (rejected) {
-      dispatch(sessionEnded('rejected'));
-      dispatch(api.util.resetApiState());
-    }
-  },
-});
-
-startAppListening({
-  actionCreator: signIn,
-  effect: (action, { dispatch }) => {
-    const name = (action.payload.userState as User | null)?.name ?? 'user';
-    dispatch(logged({ event: 'signed-in', trigger: null, outcome: 'info', detail: `Signed in as ${name}` }));
-  },
-});
-
-startAppListening({
-  actionCreator: sessionRestored,
-  effect: (_action, { getOriginalState, getState, dispatch }) => {
-    const { auth: now } = getState();
-    if (getOriginalState().auth.session !== null || now.session === null) return;
-    const detail = now.restoring
-      ? `Session restored from ${storageLabel}; access token had expired, refreshing`
-      : `Session restored from ${storageLabel}`;
-    dispatch(logged({ event: 'restored', trigger: null, outcome: 'info', detail }));
-  },
-});
-
-startAppListening({
-  actionCreator: signOut,
-  effect: (action, { getOriginalState, dispatch }) => {
-    if (getOriginalState().auth.session === null) return;
-    const { reason } = action.payload;
-    const detail = reason === 'expired' ? 'Signed out: the refresh token expired' : 'Signed out';
-    dispatch(logged({ event: 'signed-out', trigger: null, outcome: 'info', detail }));
-    dispatch(sessionEnded(reason));
-    dispatch(api.util.resetApiState());
-  },
-});
+startActivityLog(
+  listener.startListening.withTypes<RootState, AppDispatch>(),
+  authType === 'cookie' ? 'a cookie' : 'localStorage',
+);
 
 /**
  * The lock the library holds around every refresh, in every tab of this origin

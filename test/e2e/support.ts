@@ -4,24 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath } from '../../example-app/chromium.mjs';
 import {
   startAuthServer,
   type AuthServer,
   type AuthServerOptions,
   type AuthServerStats,
 } from '../../example-app/server/authServer.mjs';
-
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The app's cookie name / localStorage key. */
 export const AUTH_NAME = '_auth';
@@ -53,8 +42,9 @@ export async function buildApp(): Promise<{ dir: string; remove: () => Promise<v
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Launches the Chromium `CHROMIUM_PATH` names (default /usr/bin/chromium). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
 
 /** What a document rendered: the app's top-level screens, and the protected data's error state. */

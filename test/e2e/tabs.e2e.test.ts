@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { AuthServerStats, RefreshLogEntry } from '../../example-app/server/authServer.mjs';
 import {
@@ -9,20 +9,28 @@ import {
   documentOf,
   expectDataFromTokenIssuedAt,
   expectOneRefreshPerLifetime,
-  openTab,
-  parsePersisted,
   PROFILE_POLL_MS,
   quietStats,
   served,
   setVisibility,
   type Harness,
   type Screen,
-  type StoredSession,
 } from './support';
+import {
+  cookieNames,
+  heldExpiry,
+  logEntries,
+  MODE_LABEL,
+  openSignedOutTabs,
+  storedSession,
+  submitLogin,
+  twoSignedInTabs,
+  type Mode,
+} from './tabSupport';
 
 // Tabs of one browser context share cookies, localStorage, Web Locks and
-// BroadcastChannel, as tabs of one browser profile do. Short lifetimes, as in
-// app.e2e.test.ts: a 4 s token is refreshed 2 s after it arrived.
+// BroadcastChannel, as tabs of one browser profile do (see tabSupport.ts). Short
+// lifetimes, as in app.e2e.test.ts: a 4 s token is refreshed 2 s after it arrived.
 const ACCESS_TTL = 4;
 const LIFETIME_MS = ACCESS_TTL * 1000;
 const REFRESH_TTL = 3600;
@@ -31,52 +39,14 @@ const WALL_CLOCK_CHECK_MS = 1000;
 /** The library's generation marker beside localStorage (see PITFALLS.md, Tabs). */
 const MARKER = `${AUTH_NAME}.gen`;
 
-type Mode = 'cookie' | 'localstorage';
-const MODE_LABEL: Record<Mode, string> = { cookie: 'cookie', localstorage: 'localStorage' };
-
 const { open } = browserSuite({ accessTtl: ACCESS_TTL, refreshTtl: REFRESH_TTL });
+
+/** A tab's log entries for refreshes it made itself and that succeeded. */
+const OWN_REFRESHES = '[data-testid="log-entry"][data-event="refresh"][data-outcome="ok"]';
 
 /** Set E2E_TIMINGS=1 to print what a test measured. */
 function measured(label: string, values: Record<string, unknown>): void {
   if (process.env.E2E_TIMINGS) console.info(`[e2e] ${label}: ${JSON.stringify(values)}`);
-}
-
-/** The app in `count` tabs of the harness's context, storing the session in `mode`, all on the login form. */
-async function openSignedOutTabs(h: Harness, mode: Mode, count: number): Promise<Page[]> {
-  // The first tab picks the storage (remembered in localStorage); the others read that choice.
-  await h.page.goto(`${h.server.url}/?storage=${mode}`);
-  const tabs = [h.page];
-  for (let i = 1; i < count; i += 1) tabs.push(await openTab(h));
-  for (const tab of tabs) {
-    await tab.getByTestId('login-form').waitFor();
-    expect(await tab.getByTestId('storage-switch').getAttribute('data-storage')).toBe(mode);
-  }
-  return tabs;
-}
-
-async function submitLogin(page: Page): Promise<void> {
-  await page.getByTestId('login-username').fill('ada.lovelace');
-  await page.getByTestId('login-password').fill('correct horse');
-  await page.getByTestId('login-submit').click();
-}
-
-/** The session the tabs stored, wherever `mode` keeps it. */
-async function storedSession(h: Harness, mode: Mode, tab: Page): Promise<StoredSession | null> {
-  if (mode === 'cookie') return cookieSession(h.context, h.server.url);
-  const raw = await tab.evaluate((key) => localStorage.getItem(key), AUTH_NAME);
-  return raw === null ? null : parsePersisted(raw);
-}
-
-async function cookieNames(context: BrowserContext, url: string): Promise<string[]> {
-  return (await context.cookies(url)).map((c) => c.name).sort();
-}
-
-/** The access-token expiry (epoch ms) a tab holds, as its countdown shows it; `null` when it has none. */
-async function heldExpiry(tab: Page): Promise<number | null> {
-  const countdown = tab.getByTestId('token-countdown');
-  if ((await countdown.count()) === 0) return null;
-  const value = await countdown.getAttribute('data-expires-at');
-  return value === null || value === '' ? null : Number(value);
 }
 
 /**
@@ -182,6 +152,23 @@ describe('tabs of one browser, production build, in Chromium', () => {
         }
         // Every tab holds the same, newest session: the one the server issued last, as stored.
         await expectTabsHoldNewestSession(h, tabs, mode, first);
+        // Every tab logged every refresh once: the tab that made it as its own, each other tab as
+        // "Refreshed in another tab".
+        await expect
+          .poll(async () => {
+            const succeeded = h.server.stats().refreshSucceeded;
+            const logged = await Promise.all(
+              tabs.map(async (tab) => ({
+                own: await tab.locator(OWN_REFRESHES).count(),
+                fromOtherTabs: await logEntries(tab, 'other-tab-refresh').count(),
+              })),
+            );
+            return {
+              eachTabLoggedEach: logged.every((tab) => tab.own + tab.fromOtherTabs === succeeded),
+              ownInAll: logged.reduce((sum, tab) => sum + tab.own, 0) === succeeded,
+            };
+          })
+          .toEqual({ eachTabLoggedEach: true, ownInAll: true });
 
         // Sign out in the last tab: every tab is signed out within a second.
         const last = tabs.at(-1)!;
@@ -260,18 +247,6 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
     await tab.evaluate(() => (window as unknown as { releaseTestLock: () => void }).releaseTestLock());
   }
 
-  /** Two tabs storing the session in `mode`, signed in through the first, both showing the data. */
-  async function twoSignedInTabs(
-    mode: Mode,
-    accessTtl?: number,
-  ): Promise<{ h: Harness; tabs: [Page, Page] }> {
-    const h = await open(accessTtl);
-    const tabs = (await openSignedOutTabs(h, mode, 2)) as [Page, Page];
-    await submitLogin(tabs[0]);
-    for (const tab of tabs) await tab.getByTestId('profile-email').waitFor();
-    return { h, tabs };
-  }
-
   /** Whether the document has been replaced since `before` (a reload), and now shows `screen`. */
   async function reloadedTo(h: Harness, tab: Page, before: number, screen: 'dashboard'): Promise<Screen[]> {
     await expect.poll(() => documentOf(tab), { timeout: 5_000 }).not.toBe(before);
@@ -283,7 +258,7 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
     ['localstorage', 'cookie'],
   ] as const) {
     test(`switching from ${MODE_LABEL[from]} to ${MODE_LABEL[to]} in one of two tabs moves both, which stay signed in and then refresh once per token lifetime with no reuse`, async () => {
-      const { h, tabs } = await twoSignedInTabs(from);
+      const { h, tabs } = await twoSignedInTabs(open, from);
       const [mover, follower] = tabs;
       await expect.poll(() => storedSession(h, from, mover)).not.toBeNull();
       const before = await Promise.all(tabs.map(documentOf));
@@ -347,7 +322,7 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
   }
 
   test('refreshes that come due while a switch holds the refresh lock send the old tokens once, after the move, with no reuse', async () => {
-    const { h, tabs } = await twoSignedInTabs('cookie');
+    const { h, tabs } = await twoSignedInTabs(open, 'cookie');
     const [mover, follower] = tabs;
     const before = await Promise.all(tabs.map(documentOf));
 
@@ -398,7 +373,7 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
 
   test('a "Refresh now" that ends by adopting the tokens another tab just got leaves the next automatic refresh labelled automatic', async () => {
     // 8 s tokens: the scheduled refresh comes 4 s after a token arrived, well after the clicks below.
-    const { h, tabs } = await twoSignedInTabs('cookie', 8);
+    const { h, tabs } = await twoSignedInTabs(open, 'cookie', 8);
     const [adopter, caller] = tabs;
     const refreshEntries = (tab: Page) => tab.locator('[data-testid="log-entry"][data-event="refresh"]');
 
@@ -418,7 +393,14 @@ describe('the storage switch and "Refresh now" with tabs open, production build,
     const afterClicks = h.server.stats();
     expect(afterClicks.refreshCalls, 'two clicks, one call').toBe(1);
     expect(await refreshEntries(caller).getAttribute('data-trigger')).toBe('manual');
-    expect(await refreshEntries(adopter).count(), 'the adopter sent nothing, so logged nothing').toBe(0);
+    expect(
+      await refreshEntries(adopter).count(),
+      'the adopter sent nothing, so logged no refresh of its own',
+    ).toBe(0);
+    // What it logged instead: the caller's refresh, once, whether the broadcast or its own look at
+    // storage under the lock brought it.
+    expect(await logEntries(adopter, 'other-tab-refresh').count()).toBe(1);
+    expect(await logEntries(caller, 'other-tab-refresh').count()).toBe(0);
 
     // Alone now, the adopter makes the next refresh itself, on schedule.
     await caller.close();

@@ -1,14 +1,16 @@
 import { useState, type FormEvent } from 'react';
-import { AuthError, type SignOutReason } from 'redux-auth-kit';
+import { AuthError } from 'redux-auth-kit';
 import { useSignIn } from 'redux-auth-kit/react';
+import type { SessionEndReason } from '../activity';
 import { useAppSelector } from '../hooks';
 import { login } from '../server';
 import type { User } from '../types';
 
-const endedText: Record<SignOutReason, string> = {
+const endedText: Record<SessionEndReason, string> = {
   user: 'You signed out.',
   rejected: 'Your session was ended by the server. Please sign in again.',
   expired: 'Your session expired. Please sign in again.',
+  'other-tab': 'You were signed out in another tab. Sign in again to continue.',
 };
 
 export function LoginPage() {

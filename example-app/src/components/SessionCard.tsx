@@ -4,6 +4,8 @@ import { useAuthHeader, useRefreshNow, useRefreshStatus } from 'redux-auth-kit/r
 import { manualRefreshRequested, manualRefreshSettled } from '../activity';
 import { formatDuration, formatTime, useAppDispatch, useAppSelector, useNow } from '../hooks';
 import { authType } from '../store';
+import { NextRefresh } from './NextRefresh';
+import { TokenCountdown } from './TokenCountdown';
 
 /** `Bearer eyJhbGciOi…k3Fq`: enough to see the token change, not enough to copy it. */
 const maskHeader = (header: string): string => {
@@ -14,22 +16,18 @@ const maskHeader = (header: string): string => {
 const statusText = { idle: 'Up to date', refreshing: 'Refreshing…', retrying: 'Retrying' } as const;
 
 export function SessionCard() {
-  const now = useNow(200);
+  const receivedAt = useAppSelector((state) => state.auth.session?.receivedAt ?? 0);
+  // The clock ticks every 200 ms, but a new token re-renders at once: without the max, "now" would
+  // still be the tick before it arrived, and a 3 s wait would read "4 s" until the next tick.
+  const now = Math.max(useNow(200), receivedAt);
   const dispatch = useAppDispatch();
   const refreshNow = useRefreshNow();
   const status = useRefreshStatus();
   const header = useAuthHeader();
   const expiresAt = useAppSelector(selectAuthExpiresAt);
-  const receivedAt = useAppSelector((state) => state.auth.session?.receivedAt ?? null);
   const refreshExpiresAt = useAppSelector((state) => state.auth.session?.refreshExpiresAt ?? null);
   const retryAt = useAppSelector((state) => state.auth.refresh.retryAt);
   const [busy, setBusy] = useState(false);
-
-  const remaining = expiresAt === null ? null : expiresAt - now;
-  const lifetime = expiresAt === null || receivedAt === null ? null : expiresAt - receivedAt;
-  const fraction =
-    remaining === null || lifetime === null || lifetime <= 0 ? 0 : Math.min(1, remaining / lifetime);
-  const low = fraction < 0.25;
 
   const onRefresh = async () => {
     setBusy(true);
@@ -51,25 +49,16 @@ export function SessionCard() {
           {status === 'retrying' && retryAt !== null && ` in ${formatDuration(retryAt - now)}`}
         </span>
       </header>
-      <div className="countdown" data-testid="token-countdown" data-expires-at={expiresAt ?? ''}>
-        <span className="countdown-label">Access token expires in</span>
-        <span className={`countdown-value${low ? ' countdown-low' : ''}`}>
-          {remaining === null ? '—' : remaining > 0 ? formatDuration(remaining) : 'expired'}
-        </span>
-        <div
-          className="meter"
-          role="progressbar"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round(fraction * 100)}
-        >
-          <div className={`meter-fill${low ? ' meter-low' : ''}`} style={{ width: `${fraction * 100}%` }} />
-        </div>
-      </div>
+      <TokenCountdown now={now} />
+      <NextRefresh now={now} />
       <dl className="facts">
         <div>
           <dt>Access token</dt>
-          <dd>{expiresAt === null ? '—' : `until ${formatTime(expiresAt)}`}</dd>
+          <dd>
+            {expiresAt === null
+              ? '—'
+              : `${expiresAt <= now ? 'expired at' : 'until'} ${formatTime(expiresAt)}`}
+          </dd>
         </div>
         <div>
           <dt>Refresh token</dt>

@@ -73,7 +73,7 @@ function UserMenu() {
       <span className="avatar" aria-hidden="true">
         {initials}
       </span>
-      <span className="user-text">
+      <span className="user-text" title={`${user.name} · ${user.email}`}>
         <span className="user-name" data-testid="user-name">
           {user.name}
         </span>
@@ -96,10 +96,8 @@ export function TopBar() {
         <span className="brand-name">Lumen</span>
         <span className="brand-tag">Console</span>
       </div>
-      <div className="topbar-right">
-        <StorageSwitch />
-        <UserMenu />
-      </div>
+      <StorageSwitch />
+      <UserMenu />
     </header>
   );
 }
