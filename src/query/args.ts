@@ -1,13 +1,24 @@
 // The default `prepareArgs`: fetchBaseQuery's args (a URL string or `FetchArgs`).
+import type { FetchArgs } from '@reduxjs/toolkit/query';
 
 type HeaderPairs = ReadonlyArray<readonly [string, string]> | string[][];
-type HeaderRecord = Record<string, string | undefined>;
+// RTK 2.15 widened the values from `string | undefined`; fetch stringifies what it is given.
+type HeaderRecord = Record<string, string | number | boolean | undefined>;
 
-/** Headers in every shape `fetchBaseQuery` accepts. */
+/**
+ * Headers in every shape `fetchBaseQuery` accepts: a `Headers` instance, an
+ * array of name/value pairs, or a plain object (values are stringified;
+ * `undefined` ones are dropped).
+ */
 export type HeadersLike = Headers | HeaderPairs | HeaderRecord;
 
-/** Args the default `prepareArgs` can add an `Authorization` header to. */
-export type AuthorizableArgs = string | { url: string; headers?: HeadersLike | undefined };
+/**
+ * Args the default `prepareArgs` can add an `Authorization` header to: a URL,
+ * the installed Redux Toolkit's own `FetchArgs` (whatever its `headers` type is
+ * in that version), or any `{ url, headers? }` with headers in a
+ * {@link HeadersLike} shape.
+ */
+export type AuthorizableArgs = string | FetchArgs | { url: string; headers?: HeadersLike | undefined };
 
 type UrlArgs = Exclude<AuthorizableArgs, string>;
 
