@@ -11,7 +11,12 @@ import {
 } from '@reduxjs/toolkit/query';
 import { createApi } from '@reduxjs/toolkit/query/react';
 import { describe, expectTypeOf, test } from 'vitest';
-import { authorizeFetchArgs, withReauth, type AuthorizableArgs, type HeadersLike } from 'redux-auth-kit/query';
+import {
+  authorizeFetchArgs,
+  withReauth,
+  type AuthorizableArgs,
+  type HeadersLike,
+} from 'redux-auth-kit/query';
 
 interface User {
   id: string;
