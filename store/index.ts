@@ -4,4 +4,6 @@ export {
   type AuthStore,
   type AuthStoreState,
   type CreateAuthStoreOptions,
+  type CreateAuthStoreOptionsForUser,
+  type CreatedAuthStore,
 } from './createAuthStore';
