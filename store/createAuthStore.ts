@@ -1,12 +1,13 @@
 import {
   configureStore,
   type DevToolsEnhancerOptions,
+  type EnhancedStore,
   type Middleware,
   type Reducer,
   type ReducersMapObject,
   type StoreEnhancer,
-  type TSHelpersExtractDispatchExtensions,
   type StateFromReducersMapObject,
+  type ThunkAction,
   type ThunkMiddleware,
   type Tuple,
   type UnknownAction,
@@ -29,8 +30,37 @@ import { createAuthStorage, persistAuthTo, persistStore } from '../src/persist/p
 
 /** The root state of a store from {@link createAuthStore}: your slices and the persisted `auth`. */
 export type AuthStoreState<U = unknown, R extends ReducersMapObject = {}> = StateFromReducersMapObject<R> & {
+  /** The auth slice, as redux-persist keeps it (with its `_persist` marker). */
   auth: PersistedAuthState<U>;
 };
+
+/**
+ * What the `dispatch` of an {@link AuthStore} takes beyond plain actions:
+ * `dispatch(refreshNow())` returns a promise of the outcome (the auth
+ * middleware), and thunks run (Redux Toolkit's default middleware).
+ */
+export type AuthStoreDispatchExtensions<S> = AuthDispatchExtension & {
+  <Returned>(thunk: ThunkAction<Returned, S, undefined, UnknownAction>): Returned;
+};
+
+/**
+ * The store `createAuthStore` builds, for typing a prop or a helper:
+ * `AuthStore<User, { todos: typeof todosReducer }>`. Its state is
+ * {@link AuthStoreState}; its `dispatch` takes {@link AuthStoreDispatchExtensions}.
+ */
+export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = EnhancedStore<
+  AuthStoreState<U, R>,
+  UnknownAction,
+  Tuple<
+    [
+      StoreEnhancer<{
+        /** Plain actions, thunks, and `refreshNow()` returning a promise of the outcome. */
+        dispatch: AuthStoreDispatchExtensions<AuthStoreState<U, R>>;
+      }>,
+      StoreEnhancer,
+    ]
+  >
+>;
 
 // The auth middleware comes first so its `dispatch(refreshNow())` overload wins over thunk's.
 type AuthStoreMiddleware<S> = Tuple<
@@ -142,7 +172,9 @@ export function createAuthStore(options: CreateAuthStoreOptions<unknown> = {}): 
   return buildAuthStore(options);
 }
 
-function buildAuthStore<U, R extends ReducersMapObject>(options: CreateAuthStoreOptions<U, R>) {
+function buildAuthStore<U, R extends ReducersMapObject>(
+  options: CreateAuthStoreOptions<U, R>,
+): CreatedAuthStore<U, R> {
   const { refresh, middleware, devTools } = options;
   const storage = createAuthStorage(options);
   const auth: AuthListener = createAuthListener<U>({
@@ -152,9 +184,7 @@ function buildAuthStore<U, R extends ReducersMapObject>(options: CreateAuthStore
     storage,
   });
   type S = AuthStoreState<U, R>;
-  type Enhancers = Tuple<
-    [StoreEnhancer<{ dispatch: TSHelpersExtractDispatchExtensions<AuthStoreMiddleware<S>> }>, StoreEnhancer]
-  >;
+  type Enhancers = Tuple<[StoreEnhancer<{ dispatch: AuthStoreDispatchExtensions<S> }>, StoreEnhancer]>;
   const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Enhancers, Partial<S>>({
     // configureStore combines a map of reducers itself.
     reducer: { ...options.reducer, auth: persistAuthTo(options, storage) } as unknown as Reducer<
@@ -187,11 +217,3 @@ function buildAuthStore<U, R extends ReducersMapObject>(options: CreateAuthStore
   const persistor: Persistor = persistStore(store);
   return { store, persistor, auth };
 }
-
-/**
- * The store `createAuthStore` builds, for typing a prop or a helper:
- * `AuthStore<User, { todos: typeof todosReducer }>`.
- */
-export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = ReturnType<
-  typeof buildAuthStore<U, R>
->['store'];
