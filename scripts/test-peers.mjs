@@ -6,8 +6,9 @@
 // while the locked 2.14 passed). So: copy the working tree (tracked and
 // untracked files, not ignored ones) to a temporary folder, `npm ci` there,
 // install each peer's `latest` over it without saving, then run
-// `npm run typecheck` and `vitest run` (unit and type tests). The developer's
-// own node_modules are never touched.
+// `npm run typecheck`, `vitest run` (unit and type tests) and the README check
+// (its code compiled against the built package). The developer's own
+// node_modules are never touched.
 //
 //   node scripts/test-peers.mjs          # or: npm run test:peers
 //   node scripts/test-peers.mjs --keep   # leave the temporary copy for a look
@@ -88,7 +89,9 @@ try {
   const typed = run(copy, 'npm', ['run', 'typecheck']);
   // The unit suite includes the `*.test-d.ts` type tests (vitest typecheck).
   const tested = run(copy, 'npx', ['vitest', 'run']);
-  ok = typed && tested;
+  // What a new user copies: the README's code, against the built package and these peers.
+  const readme = run(copy, 'node', ['scripts/readme-check.mjs']);
+  ok = typed && tested && readme;
 } catch (error) {
   console.error(`\ntest-peers: ${error instanceof Error ? error.message : error}`);
 } finally {
