@@ -1,5 +1,5 @@
-// Compiles every TypeScript code block in README.md against the built package, as a reader's app
-// would: `redux-auth-kit`, `redux-auth-kit/store`, ... resolve through package.json "exports" to
+// Compiles every TypeScript code block in README.md (and in the guides under docs/) against the
+// built package, as a reader's app would: `redux-auth-kit`, `redux-auth-kit/store`, ... resolve through package.json "exports" to
 // dist/, under Vite's strict template options (noUnusedLocals and friends) and ours.
 //
 // - A block whose first line is `// <name>.ts` or `// <name>.tsx` is that file, so blocks import
@@ -7,6 +7,9 @@
 // - test/readme/ holds what a reader's app supplies and the README imports (`./todos`,
 //   `./components`): declarations only, copied beside the blocks.
 // - dist/ is built first when it is missing or older than the sources.
+//
+// - A block marked ```ts nocheck (the word is not rendered) is left out: the React Auth Kit code the
+//   migration guide starts from.
 //
 //   node scripts/readme-check.mjs        # or: npm run test:readme
 import { spawnSync } from 'node:child_process';
@@ -27,7 +30,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const README = 'README.md';
+/** The markdown files whose code is checked; each is compiled as an app of its own. */
+const MARKDOWN = ['README.md', 'docs/security.md', 'docs/migrating-from-react-auth-kit.md'];
 
 /** The newest modification time of the files under `path` (a file or a folder), in ms. */
 function newest(path) {
@@ -45,18 +49,24 @@ function ensureBuilt() {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-/** The ```ts / ```tsx blocks of `markdown`: their code, extension, and the line their code starts on. */
+/**
+ * The ```ts / ```tsx blocks of `markdown`: their code, extension, the line their code starts on,
+ * and whether they are marked `nocheck`.
+ */
 function codeBlocks(markdown) {
   const blocks = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(ts|tsx|typescript)\b/.exec(lines[i]);
+    const open = /^```(ts|tsx|typescript)\b(.*)$/.exec(lines[i]);
     if (!open) continue;
     const start = i + 1;
     while (i + 1 < lines.length && !/^```\s*$/.test(lines[i + 1])) i++;
     const code = lines.slice(start, i + 1).join('\n');
     i++;
-    blocks.push({ code, ext: open[1] === 'tsx' ? 'tsx' : 'ts', line: start + 1 });
+    // `nocheck` after the language (invisible when rendered): code that cannot compile here, such as
+    // the React Auth Kit code a migration starts from.
+    const skipped = /\bnocheck\b/.test(open[2]);
+    blocks.push({ code, ext: open[1] === 'tsx' ? 'tsx' : 'ts', line: start + 1, skipped });
   }
   return blocks;
 }
@@ -112,49 +122,61 @@ function makeApp() {
   return app;
 }
 
-ensureBuilt();
-const blocks = codeBlocks(readFileSync(join(repo, README), 'utf8'));
-const supplied = readdirSync(join(repo, 'test', 'readme'));
-const files = new Map();
-for (const block of blocks) {
-  const name = fileNameOf(block);
-  const earlier = files.get(name);
-  const clash = earlier
-    ? `${README}:${earlier.line}`
-    : supplied.includes(name)
-      ? `test/readme/${name}`
-      : null;
-  if (clash) {
-    console.error(`readme-check: ${README}:${block.line} and ${clash} are both ${name}; rename one.`);
-    process.exit(1);
+/** Compiles the blocks of one markdown file as one app; returns how many it compiled, or `null` on failure. */
+function check(markdown) {
+  const blocks = codeBlocks(readFileSync(join(repo, markdown), 'utf8'));
+  const supplied = readdirSync(join(repo, 'test', 'readme'));
+  const files = new Map();
+  for (const block of blocks.filter((b) => !b.skipped)) {
+    const name = fileNameOf(block);
+    const earlier = files.get(name);
+    const clash = earlier
+      ? `${markdown}:${earlier.line}`
+      : supplied.includes(name)
+        ? `test/readme/${name}`
+        : null;
+    if (clash) {
+      console.error(`readme-check: ${markdown}:${block.line} and ${clash} are both ${name}; rename one.`);
+      return null;
+    }
+    files.set(name, block);
   }
-  files.set(name, block);
+
+  const app = makeApp();
+  try {
+    for (const [name, { code }] of files) writeFileSync(join(app, name), code + '\n');
+    const tsc = spawnSync(
+      process.execPath,
+      [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
+    // `store.ts(12,3): error TS…` → `README.md:57:3 (store.ts): error TS…`
+    const output = (tsc.stdout + tsc.stderr).replace(
+      /^(\S+?\.tsx?)\((\d+),(\d+)\)/gm,
+      (whole, file, row, col) => {
+        const block = files.get(relative(app, join(app, file)));
+        return block ? `${markdown}:${block.line + Number(row) - 1}:${col} (${file})` : whole;
+      },
+    );
+    if (tsc.status !== 0) {
+      console.error(output.trim() + `\n\nreadme-check: the ${markdown} code above does not compile.`);
+      return null;
+    }
+    const skipped = blocks.length - files.size;
+    console.log(
+      `readme-check: ${files.size} TypeScript blocks of ${markdown} compile against dist/` +
+        (skipped ? ` (${skipped} marked nocheck)` : '') +
+        '.',
+    );
+    return files.size;
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
 }
 
-const app = makeApp();
-let failed = true;
-try {
-  for (const [name, { code }] of files) writeFileSync(join(app, name), code + '\n');
-  const tsc = spawnSync(
-    process.execPath,
-    [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app],
-    {
-      cwd: app,
-      encoding: 'utf8',
-    },
-  );
-  // `store.ts(12,3): error TS…` → `README.md:57:3 (store.ts): error TS…`
-  const output = (tsc.stdout + tsc.stderr).replace(
-    /^(\S+?\.tsx?)\((\d+),(\d+)\)/gm,
-    (whole, file, row, col) => {
-      const block = files.get(relative(app, join(app, file)));
-      return block ? `${README}:${block.line + Number(row) - 1}:${col} (${file})` : whole;
-    },
-  );
-  failed = tsc.status !== 0;
-  if (failed) console.error(output.trim() + `\n\nreadme-check: the ${README} code above does not compile.`);
-  else console.log(`readme-check: ${files.size} TypeScript blocks of ${README} compile against dist/.`);
-} finally {
-  rmSync(app, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+ensureBuilt();
+const results = MARKDOWN.map(check);
+process.exit(results.includes(null) ? 1 : 0);

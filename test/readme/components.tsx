@@ -3,3 +3,6 @@ import type { ReactElement } from 'react';
 
 export declare function App(): ReactElement;
 export declare function Spinner(): ReactElement;
+export declare function Login(): ReactElement;
+export declare function Products(): ReactElement;
+export declare function SecureComponent(): ReactElement;
