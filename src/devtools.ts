@@ -29,8 +29,6 @@ export function redactTokens<T>(value: T): T {
   return redact(value, '', 0) as T;
 }
 
-type Replacer = (key: string, value: unknown) => unknown;
-
 /** The identity: what runs where the app gave no sanitizer or replacer of its own. */
 const same = <T>(value: T): T => value;
 
@@ -65,7 +63,13 @@ export function withAuthRedaction(options: DevToolsEnhancerOptions = {}): DevToo
  * ```
  */
 export const authDevToolsOptions = /* @__PURE__ */ withAuthRedaction() as {
+  /** Returns a copy of an action with its tokens redacted, for display. */
   actionSanitizer: <A extends Action>(action: A) => A;
+  /** Returns a copy of a state with its tokens redacted, for display. */
   stateSanitizer: <S>(state: S) => S;
-  serialize: { replacer: Replacer };
+  /** For DevTools' export and persistence, which serialize the history themselves. */
+  serialize: {
+    /** A `JSON.stringify` replacer that redacts tokens. */
+    replacer: (key: string, value: unknown) => unknown;
+  };
 };

@@ -1,3 +1,11 @@
+/**
+ * The core: the `auth` slice, its actions and selectors, `createRefresh`, the
+ * refresh listener (`createAuthListener`), persistence, DevTools redaction and
+ * `AuthError`. Everything a store you configure yourself needs.
+ *
+ * @packageDocumentation
+ * @module redux-auth-kit
+ */
 export { AuthError, type AuthErrorCode } from './errors';
 export type {
   AuthRootState,

@@ -1,12 +1,13 @@
 import {
   configureStore,
   type DevToolsEnhancerOptions,
+  type EnhancedStore,
   type Middleware,
   type Reducer,
   type ReducersMapObject,
   type StoreEnhancer,
-  type TSHelpersExtractDispatchExtensions,
   type StateFromReducersMapObject,
+  type ThunkAction,
   type ThunkMiddleware,
   type Tuple,
   type UnknownAction,
@@ -29,8 +30,37 @@ import { createAuthStorage, persistAuthTo, persistStore } from '../src/persist/p
 
 /** The root state of a store from {@link createAuthStore}: your slices and the persisted `auth`. */
 export type AuthStoreState<U = unknown, R extends ReducersMapObject = {}> = StateFromReducersMapObject<R> & {
+  /** The auth slice, as redux-persist keeps it (with its `_persist` marker). */
   auth: PersistedAuthState<U>;
 };
+
+/**
+ * What the `dispatch` of an {@link AuthStore} takes beyond plain actions:
+ * `dispatch(refreshNow())` returns a promise of the outcome (the auth
+ * middleware), and thunks run (Redux Toolkit's default middleware).
+ */
+export type AuthStoreDispatchExtensions<S> = AuthDispatchExtension & {
+  <Returned>(thunk: ThunkAction<Returned, S, undefined, UnknownAction>): Returned;
+};
+
+/**
+ * The store `createAuthStore` builds, for typing a prop or a helper:
+ * `AuthStore<User, { todos: typeof todosReducer }>`. Its state is
+ * {@link AuthStoreState}; its `dispatch` takes {@link AuthStoreDispatchExtensions}.
+ */
+export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = EnhancedStore<
+  AuthStoreState<U, R>,
+  UnknownAction,
+  Tuple<
+    [
+      StoreEnhancer<{
+        /** Plain actions, thunks, and `refreshNow()` returning a promise of the outcome. */
+        dispatch: AuthStoreDispatchExtensions<AuthStoreState<U, R>>;
+      }>,
+      StoreEnhancer,
+    ]
+  >
+>;
 
 // The auth middleware comes first so its `dispatch(refreshNow())` overload wins over thunk's.
 type AuthStoreMiddleware<S> = Tuple<
@@ -73,25 +103,78 @@ export interface CreateAuthStoreOptions<U, R extends ReducersMapObject = {}> ext
 }
 
 /**
+ * The options of `createAuthStore<User>(...)`, the user type given explicitly.
+ * Once one type argument is given TypeScript infers none, so your slices would
+ * lose their types (the state would read `{} & { auth }`): `reducer` and
+ * `preloadedState` are refused here. Give no type argument instead — the user
+ * type comes from `refresh` (`createRefresh<User>(...)`), the slices from
+ * `reducer`.
+ */
+export type CreateAuthStoreOptionsForUser<U> = Omit<
+  CreateAuthStoreOptions<U>,
+  'reducer' | 'preloadedState'
+> & {
+  /** Refused with an explicit user type: see {@link CreateAuthStoreOptionsForUser}. */
+  reducer?: never;
+  /** Refused with an explicit user type: see {@link CreateAuthStoreOptionsForUser}. */
+  preloadedState?: never;
+};
+
+/** What {@link createAuthStore} returns. */
+export interface CreatedAuthStore<U = unknown, R extends ReducersMapObject = {}> {
+  /** The Redux store: your slices and `auth`; `dispatch(refreshNow())` returns a promise of the outcome. */
+  store: AuthStore<U, R>;
+  /** redux-persist's persistor (`flush`, `pause`, `purge`); hand it to `AuthProvider`. */
+  persistor: Persistor;
+  /** The refresh listener; call `auth.dispose()` when tearing the store down. */
+  auth: AuthListener;
+}
+
+/**
  * One call for a persisted, self-refreshing store: `configureStore` with the
  * persisted auth reducer at `auth`, your reducers beside it, the auth
  * middleware, redux-persist's serializable-check exceptions and token
  * redaction in DevTools. Returns the store, its `persistor` and the listener
  * (call `auth.dispose()` when tearing the store down).
  *
+ * Pass no type arguments: the user type is inferred from `refresh`
+ * (`createRefresh<User>(...)`) and the state of your slices from `reducer`.
+ *
+ * @typeParam R - Your slice reducers, inferred from `reducer`.
+ * @typeParam U - The user state, inferred from `refresh`; `unknown` without it.
  * @example
  * ```ts
- * const { store, persistor } = createAuthStore<User>({
+ * const { store, persistor } = createAuthStore({
  *   authName: '_auth',
  *   authType: 'cookie',
- *   refresh: createRefresh({ interval: 10, refreshApiCallback }),
+ *   refresh: createRefresh<User>({ interval: 10, refreshApiCallback }),
  *   reducer: { todos: todosReducer },
  * });
+ * type RootState = ReturnType<typeof store.getState>; // { todos: Todo[]; auth: … }
  * ```
  */
-export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
-  options: CreateAuthStoreOptions<U, R> = {},
-) {
+export function createAuthStore<R extends ReducersMapObject = {}, U = unknown>(
+  options?: CreateAuthStoreOptions<U, R>,
+): CreatedAuthStore<U, R>;
+/**
+ * `createAuthStore<User>(...)`: the user type given explicitly, for a store
+ * without slices of your own (with `reducer`, give no type argument: see
+ * {@link CreateAuthStoreOptionsForUser}).
+ *
+ * @typeParam U - The user state.
+ * @example
+ * ```ts
+ * const { store, persistor } = createAuthStore<User>({ authName: '_auth', authType: 'localstorage' });
+ * ```
+ */
+export function createAuthStore<U>(options?: CreateAuthStoreOptionsForUser<U>): CreatedAuthStore<U>;
+export function createAuthStore(options: CreateAuthStoreOptions<unknown> = {}): CreatedAuthStore {
+  return buildAuthStore(options);
+}
+
+function buildAuthStore<U, R extends ReducersMapObject>(
+  options: CreateAuthStoreOptions<U, R>,
+): CreatedAuthStore<U, R> {
   const { refresh, middleware, devTools } = options;
   const storage = createAuthStorage(options);
   const auth: AuthListener = createAuthListener<U>({
@@ -101,9 +184,7 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
     storage,
   });
   type S = AuthStoreState<U, R>;
-  type Enhancers = Tuple<
-    [StoreEnhancer<{ dispatch: TSHelpersExtractDispatchExtensions<AuthStoreMiddleware<S>> }>, StoreEnhancer]
-  >;
+  type Enhancers = Tuple<[StoreEnhancer<{ dispatch: AuthStoreDispatchExtensions<S> }>, StoreEnhancer]>;
   const store = configureStore<S, UnknownAction, AuthStoreMiddleware<S>, Enhancers, Partial<S>>({
     // configureStore combines a map of reducers itself.
     reducer: { ...options.reducer, auth: persistAuthTo(options, storage) } as unknown as Reducer<
@@ -136,8 +217,3 @@ export function createAuthStore<U = unknown, R extends ReducersMapObject = {}>(
   const persistor: Persistor = persistStore(store);
   return { store, persistor, auth };
 }
-
-/** The store `createAuthStore` builds. */
-export type AuthStore<U = unknown, R extends ReducersMapObject = {}> = ReturnType<
-  typeof createAuthStore<U, R>
->['store'];

@@ -26,6 +26,14 @@ describe('authorizeFetchArgs (the default prepareArgs)', () => {
     expect(headers).toEqual({ 'X-Trace': '1' });
   });
 
+  test('number and boolean header values (RTK 2.15+ FetchArgs) are kept beside the header', () => {
+    const args = { url: '/x', headers: { 'X-Attempt': 2, 'X-Debug': true } };
+    expect(authorizeFetchArgs(args, AUTH)).toEqual({
+      url: '/x',
+      headers: { 'X-Attempt': 2, 'X-Debug': true, Authorization: AUTH },
+    });
+  });
+
   test('a Headers instance is copied, with the header added', () => {
     const headers = new Headers({ 'x-trace': '1' });
     const out = authorizeFetchArgs({ url: '/x', headers }, AUTH);

@@ -11,7 +11,12 @@ import {
 } from '@reduxjs/toolkit/query';
 import { createApi } from '@reduxjs/toolkit/query/react';
 import { describe, expectTypeOf, test } from 'vitest';
-import { withReauth } from 'redux-auth-kit/query';
+import {
+  authorizeFetchArgs,
+  withReauth,
+  type AuthorizableArgs,
+  type HeadersLike,
+} from 'redux-auth-kit/query';
 
 interface User {
   id: string;
@@ -145,6 +150,26 @@ describe('withReauth types', () => {
       prepareArgs: (_args: { path: string }, authorization: string) => ({ authorization }),
     });
     withReauth(custom, { prepareArgs: (args) => args });
+  });
+
+  test("the installed Redux Toolkit's FetchArgs are args the default prepareArgs handles", () => {
+    // Whatever `headers` type this RTK version gives FetchArgs: under the peer test (newest RTK) too.
+    expectTypeOf<string | FetchArgs>().toExtend<AuthorizableArgs>();
+    expectTypeOf<FetchArgs['headers']>().toExtend<HeadersLike | undefined>();
+  });
+
+  test('header values may be numbers and booleans, as RTK 2.15+ FetchArgs allow', () => {
+    // RTK 2.15 widened FetchArgs header values to `string | number | boolean | undefined`; a
+    // string-only HeadersLike made `withReauth(fetchBaseQuery())` ask for a second argument.
+    type WideArgs = { url: string; headers?: Record<string, string | number | boolean | undefined> };
+    const wide: BaseQueryFn<WideArgs, unknown, FetchBaseQueryError> = async () => ({ data: null });
+    expectTypeOf(withReauth(wide)).toEqualTypeOf(wide);
+    const args: WideArgs = { url: '/x', headers: { 'X-Attempt': 2, 'X-Debug': true, 'X-Skip': undefined } };
+    expectTypeOf(authorizeFetchArgs(args, 'Bearer t')).toEqualTypeOf<WideArgs>();
+    // Values that are not header values still need prepareArgs.
+    const odd: BaseQueryFn<{ url: string; headers?: Record<string, object> }> = async () => ({ data: null });
+    // @ts-expect-error object header values are no fetch headers: prepareArgs is required
+    withReauth(odd);
   });
 
   test('an inline base query with url args needs no options', () => {

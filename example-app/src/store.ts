@@ -20,13 +20,8 @@ export const authType: AuthType = readStoragePreference();
 
 const listener = createListenerMiddleware();
 
-export const { store, persistor, auth } = createAuthStore<
-  User,
-  {
-    activity: typeof activityReducer;
-    api: typeof api.reducer;
-  }
->({
+// No type arguments: the user type comes from `refresh`, the slices' types from `reducer`.
+export const { store, persistor, auth } = createAuthStore({
   authName: AUTH_NAME,
   authType,
   refresh,

@@ -1,13 +1,33 @@
 // The default `prepareArgs`: fetchBaseQuery's args (a URL string or `FetchArgs`).
+import type { FetchArgs } from '@reduxjs/toolkit/query';
 
-type HeaderPairs = ReadonlyArray<readonly [string, string]> | string[][];
-type HeaderRecord = Record<string, string | undefined>;
+/**
+ * Headers in every shape `fetchBaseQuery` accepts: a `Headers` instance, an
+ * array of name/value pairs, or a plain object (values are stringified;
+ * `undefined` ones are dropped). RTK 2.15 widened the object's values from
+ * `string | undefined`.
+ */
+export type HeadersLike =
+  | Headers
+  | ReadonlyArray<readonly [string, string]>
+  | string[][]
+  | Record<string, string | number | boolean | undefined>;
 
-/** Headers in every shape `fetchBaseQuery` accepts. */
-export type HeadersLike = Headers | HeaderPairs | HeaderRecord;
-
-/** Args the default `prepareArgs` can add an `Authorization` header to. */
-export type AuthorizableArgs = string | { url: string; headers?: HeadersLike | undefined };
+/**
+ * Args the default `prepareArgs` can add an `Authorization` header to: a URL,
+ * the installed Redux Toolkit's own `FetchArgs` (whatever its `headers` type is
+ * in that version), or any `{ url, headers? }` with headers in a
+ * {@link HeadersLike} shape.
+ */
+export type AuthorizableArgs =
+  | string
+  | FetchArgs
+  | {
+      /** The request URL, relative to the base query's `baseUrl`. */
+      url: string;
+      /** Headers to send; the default `prepareArgs` adds `Authorization` to a copy of them. */
+      headers?: HeadersLike | undefined;
+    };
 
 type UrlArgs = Exclude<AuthorizableArgs, string>;
 

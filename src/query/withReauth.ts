@@ -8,17 +8,18 @@ import type { WithReauthOptions } from './types';
 
 /**
  * The options argument of {@link withReauth}: optional for base queries whose
- * args are fetch args, required (with `prepareArgs`) for any other shape.
+ * args are fetch args, required (with `prepareArgs`) for any other shape. The
+ * types come from the base query alone (`NoInfer`): an option, such as a
+ * `prepareArgs` returning a wider object, must not widen them.
  */
 export type WithReauthOptionsParam<Args, Error, Meta> = [Args] extends [AuthorizableArgs]
-  ? [options?: ReauthOptionsFor<Args, Error, Meta>]
+  ? [options?: WithReauthOptions<NoInfer<Args>, NoInfer<Error>, NoInfer<Meta>>]
   : [
-      options: ReauthOptionsFor<Args, Error, Meta> &
-        Required<Pick<ReauthOptionsFor<Args, Error, Meta>, 'prepareArgs'>>,
+      options: WithReauthOptions<NoInfer<Args>, NoInfer<Error>, NoInfer<Meta>> & {
+        /** Required here: see {@link WithReauthOptions.prepareArgs}. */
+        prepareArgs: (args: NoInfer<Args>, authorization: string) => NoInfer<Args>;
+      },
     ];
-
-// The types come from the base query alone: an option (a prepareArgs returning a wider object) must not widen them.
-type ReauthOptionsFor<Args, Error, Meta> = WithReauthOptions<NoInfer<Args>, NoInfer<Error>, NoInfer<Meta>>;
 
 type StatusFields = { status?: unknown; originalStatus?: unknown } | null | undefined;
 

@@ -17,6 +17,7 @@ export interface AuthProviderProps<S extends AuthRootState = AuthRootState> {
   persistor?: Persistor | undefined;
   /** Rendered while the persistor rehydrates (and in server markup). Default: nothing. */
   loading?: ReactNode;
+  /** Your app: rendered once the session has been read from storage. */
   children?: ReactNode;
 }
 

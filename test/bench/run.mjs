@@ -93,7 +93,7 @@ const bytes = (value) => (value === null || value === undefined ? NA : `${value.
 const seconds = (ms) => (ms === null || ms === undefined ? NA : `${num(ms / 1000, 1)} s`);
 const met = (value, ok) => (value === null || value === undefined ? '' : ok(value) ? '✓' : '✗');
 
-// The goal is DESIGN.md's budget; package.json's "sizeLimitKb" is only CI's guard against growth.
+// The project's size goal (README, Performance); package.json's "sizeLimitKb" is only CI's guard against growth.
 const GOAL_KB = 6;
 const guardKb = pkg.sizeLimitKb;
 const rows = [];

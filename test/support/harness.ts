@@ -1,3 +1,4 @@
+import type { ReducersMapObject } from '@reduxjs/toolkit';
 import { createAuthListener, type AuthListener, type AuthListenerOptions } from 'redux-auth-kit';
 import { createAuthStore, type CreateAuthStoreOptions } from 'redux-auth-kit/store';
 import { afterEach } from 'vitest';
@@ -15,8 +16,10 @@ export const uniqueAuthName = (): string => `_auth_test_${++names}`;
  * `createAuthStore` with wake-ups off and the listener disposed after the test.
  * Waits for rehydration before returning.
  */
-export async function makeStore<U = unknown>(options: CreateAuthStoreOptions<U> = {}) {
-  const made = createAuthStore<U>({
+export async function makeStore<U = unknown, R extends ReducersMapObject = {}>(
+  options: CreateAuthStoreOptions<U, R> = {},
+) {
+  const made = createAuthStore<R, U>({
     ...options,
     // random: 0 keeps timing exact: no early lead for tabs without Web Locks (jsdom has none), and
     // the shortest backoff jitter. Tests about jitter pass their own.

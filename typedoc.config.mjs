@@ -1,0 +1,46 @@
+// The API reference in docs/api: `npm run docs` writes it, `npm run docs:check` (CI) fails when an export
+// has no TSDoc or when the checked-in pages differ from what the sources give.
+
+/** @type {Partial<import('typedoc').TypeDocOptions & import('typedoc-plugin-markdown').PluginOptions>} */
+const config = {
+  entryPoints: ['src/index.ts', 'store/index.ts', 'src/react/index.ts', 'src/query/index.ts'],
+  tsconfig: 'tsconfig.json',
+  plugin: ['typedoc-plugin-markdown', './scripts/typedoc-quiet-dependencies.mjs'],
+  out: 'docs/api',
+  readme: 'none',
+  // "Defined in" lines carry line numbers (or commit links): every edit anywhere would make the
+  // checked-in pages stale. The pages name each export's entry point instead.
+  disableSources: true,
+  excludePrivate: true,
+  excludeInternal: true,
+  excludeExternals: true,
+  suppressCommentWarningsInDeclarationFiles: true,
+  validation: { notExported: true, invalidLink: true, notDocumented: true },
+  // Every export, and every call signature (functions and the methods of exported interfaces).
+  requiredToBeDocumented: ['Enum', 'Variable', 'Function', 'Class', 'Interface', 'TypeAlias'],
+  // Members in files being redesigned under issue 10 (not edited in this change). Document them there and
+  // delete the line: TypeDoc warns about an entry here that no longer matches, so the list cannot go stale.
+  intentionallyNotDocumented: [
+    'redux-auth-kit.ChannelLike.postMessage',
+    'redux-auth-kit.ChannelLike.addEventListener',
+    'redux-auth-kit.ChannelLike.removeEventListener',
+    'redux-auth-kit.ChannelLike.close',
+    'redux-auth-kit.GenerationMarker.read',
+    'redux-auth-kit.GenerationMarker.write',
+    'redux-auth-kit.LockManagerLike.request',
+    'redux-auth-kit.AuthStorage.getItem',
+    'redux-auth-kit.AuthStorage.setItem',
+    'redux-auth-kit.AuthStorage.removeItem',
+    'redux-auth-kit.authSlice.__type.signIn.__type.reducer',
+    'redux-auth-kit.authSlice.__type.signIn.__type.prepare',
+    'redux-auth-kit.authSlice.__type.signOut.__type.reducer',
+    'redux-auth-kit.authSlice.__type.signOut.__type.prepare',
+    'redux-auth-kit.AuthListenerApi.getState',
+    'redux-auth-kit.AuthListenerApi.dispatch',
+    'redux-auth-kit.AuthListenerApi.cancelActiveListeners',
+    'redux-auth-kit.AuthListenerApi.delay',
+  ],
+  treatWarningsAsErrors: true,
+};
+
+export default config;
