@@ -11,7 +11,7 @@ import {
   storedPreference,
   writeStoragePreference,
 } from './storagePreference';
-import type { AuthType, User } from './types';
+import type { AuthType } from './types';
 
 /** The cookie name / localStorage key of the session (React Auth Kit's default). */
 export const AUTH_NAME = '_auth';
