@@ -60,6 +60,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
      * for a malformed, opaque-without-expiry or expired token.
      */
     signIn: {
+      /** Puts the prepared session in force. */
       reducer: (state, { payload }: PayloadAction<AuthSession>) => {
         // A sign-in over a session started in the same millisecond must still be the later one,
         // everywhere sessions are ordered (other tabs, the storage guard).
@@ -73,11 +74,14 @@ export const authSlice = /* @__PURE__ */ createSlice({
           { tokenExpired: passed(payload.expiresAt, payload.receivedAt) },
         );
       },
+      /** Validates the sign-in payload into a session, stamped with the time; throws `AuthError`. */
       prepare: (params: SignInParams) => ({ payload: sessionFromSignIn(params, Date.now()) }),
     },
     /** End the session; storage is cleared by the persistence layer. */
     signOut: {
+      /** Leaves nothing of the session. */
       reducer: signedOut,
+      /** Why the session ends (default `'user'`). */
       prepare: (reason: SignOutReason = 'user') => ({ payload: { reason } }),
     },
     /** A refresh call for the given session has started. */

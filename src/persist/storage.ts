@@ -5,8 +5,11 @@ import type { GenerationMarker } from '../tabs/options';
  * synchronous engine crashes redux-persist's persistoid.
  */
 export interface AuthStorage {
+  /** The value stored under `key`, or `null`. */
   getItem(key: string): Promise<string | null>;
+  /** Stores `value` under `key`; rejects when it cannot (the caller reports and cleans up). */
   setItem(key: string, value: string): Promise<void>;
+  /** Removes `key` and everything stored with it. */
   removeItem(key: string): Promise<void>;
   /**
    * Another tab may read a value from before this tab's latest write (Chromium's

@@ -51,11 +51,15 @@ export interface AuthDispatchExtension {
 
 /** The part of a listener effect's API the auth listeners use. */
 export interface AuthListenerApi {
+  /** The store's state now. */
   getState: () => unknown;
   /** The state before the action being handled. */
   getOriginalState: () => unknown;
+  /** Dispatches an action to the store. */
   dispatch: (action: UnknownAction) => unknown;
+  /** Cancels the other running instances of this listener (take-latest). */
   cancelActiveListeners: () => void;
+  /** Waits `ms`, rejecting if this instance is cancelled meanwhile. */
   delay: (ms: number) => Promise<void>;
 }
 

@@ -3,6 +3,7 @@
  * Inject one in tests or hosts without it.
  */
 export interface LockManagerLike {
+  /** Runs `callback` holding the lock `name` (Web Locks' `navigator.locks.request`). */
   request<T>(
     name: string,
     options: { mode?: 'exclusive'; signal?: AbortSignal; steal?: boolean; ifAvailable?: boolean },
@@ -12,9 +13,13 @@ export interface LockManagerLike {
 
 /** The part of `BroadcastChannel` the sync needs. */
 export interface ChannelLike {
+  /** Sends `message` to every other channel of the same name (structured clone). */
   postMessage(message: unknown): void;
+  /** Listens for other tabs' messages. */
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Stops listening. */
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Closes the channel: nothing more is sent or received. */
   close(): void;
 }
 
@@ -24,7 +29,9 @@ export interface ChannelLike {
  * the next lock holder a value from before the previous holder's write.
  */
 export interface GenerationMarker {
+  /** The marker's value (`<sessionId>.<generation>`), or `null` when there is none. */
   read(): string | null;
+  /** Sets the marker, or removes it (`null`) on sign-out. */
   write(value: string | null): void;
 }
 
