@@ -2,7 +2,13 @@
 // Any authName is a cookie name like any other: names that are also Object.prototype members
 // (js-cookie reads them from a plain object jar) persist and read back too.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { selectAuthUser, selectIsAuthenticated, selectRefreshToken, signIn } from 'redux-auth-kit';
+import {
+  createCookieStorage,
+  selectAuthUser,
+  selectIsAuthenticated,
+  selectRefreshToken,
+  signIn,
+} from 'redux-auth-kit';
 import { createChannelHub } from './support/channel';
 import { makeStore } from './support/harness';
 import { jwtFor } from './support/jwt';
@@ -46,5 +52,12 @@ test.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])
     expect(selectIsAuthenticated(reloaded.store.getState()), 'the reloaded store is signed in').toBe(true);
     expect(selectRefreshToken(reloaded.store.getState())).toBe('rt-named');
     expect(selectAuthUser(reloaded.store.getState())).toEqual({ name: 'Ada' });
+  },
+);
+
+test.each(['constructor', 'toString', '__proto__'])(
+  'the cookie engine reads an absent cookie named "%s" as no value',
+  async (name) => {
+    await expect(createCookieStorage().getItem(name)).resolves.toBeNull();
   },
 );
