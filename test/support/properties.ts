@@ -321,3 +321,73 @@ export function oracleStored(text: string | null): AuthSession | null {
   if (!parsed.has('session')) return null;
   return oracleSession(parsed.get('session'));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stored values at startup.
+
+/** A stored value, and the tokens it holds (to look for after the store signs out). */
+export interface StoredCase {
+  text: string | null;
+  tokens: string[];
+}
+
+const storedTokensOf = (session: AuthSession, ...more: unknown[]): string[] =>
+  [session.token, session.refreshToken, ...more].filter((t): t is string => typeof t === 'string');
+
+/** A value for a field that may or may not be valid for it. */
+const anyFieldValue: fc.Arbitrary<unknown> = fc.oneof(
+  jsonData,
+  anyNumber.map((n) => (Number.isFinite(n) ? n : null)),
+  fc.string(),
+  fc.constantFrom('', ' ', 'has space', -1, 1.5, 1e300, -0.5, true, null, {}, []),
+);
+
+/** The session's JSON text with one field moved into a `__proto__` key (JSON.parse makes it an own key). */
+const protoSessionText = (session: AuthSession, field: keyof AuthSession): string => {
+  const rest: Record<string, unknown> = { ...session };
+  delete rest[field];
+  const inner = JSON.stringify({ [field]: session[field] });
+  return JSON.stringify(rest).replace(/^\{/, `{"__proto__":${inner}${Object.keys(rest).length ? ',' : ''}`);
+};
+
+export const storedCase: fc.Arbitrary<StoredCase> = fc.oneof(
+  // Nothing stored.
+  fc.constant<StoredCase>({ text: null, tokens: [] }),
+  // A valid session, as written; with unknown fields beside it.
+  validSession.map((s) => ({ text: encodeStored(s), tokens: storedTokensOf(s) })),
+  fc
+    .tuple(validSession, fc.dictionary(fc.string(), jsonData, { maxKeys: 3 }))
+    .map(([s, extra]) => ({ text: encodeStored({ ...extra, ...s }), tokens: storedTokensOf(s) })),
+  // Random JSON; any string.
+  fc.json().map((text) => ({ text, tokens: [] })),
+  fc.string().map((text) => ({ text, tokens: [] })),
+  // The right envelope, a wrong session: random JSON, or not a JSON text at all.
+  jsonData.map((v) => ({ text: encodeStored(v), tokens: [] })),
+  jsonData.map((v) => ({ text: JSON.stringify({ session: v, _persist: '{"version":-1}' }), tokens: [] })),
+  // One field corrupted, or missing.
+  fc
+    .tuple(validSession, fc.constantFrom(...SESSION_FIELDS), fc.option(anyFieldValue, { nil: undefined }))
+    .map(([s, field, value]) => {
+      const corrupted: Record<string, unknown> = { ...s };
+      if (value === undefined) delete corrupted[field];
+      else corrupted[field] = value;
+      return { text: encodeStored(corrupted), tokens: storedTokensOf(s, value) };
+    }),
+  // Truncated anywhere.
+  fc.tuple(validSession, fc.nat()).map(([s, n]) => {
+    const text = encodeStored(s);
+    return { text: text.slice(0, n % text.length), tokens: storedTokensOf(s) };
+  }),
+  // `__proto__` keys: a field moved into one inside the session, or the session inside one outside.
+  fc.tuple(validSession, fc.constantFrom(...SESSION_FIELDS)).map(([s, field]) => ({
+    text: JSON.stringify({
+      session: protoSessionText(s, field),
+      _persist: '{"version":-1,"rehydrated":true}',
+    }),
+    tokens: storedTokensOf(s),
+  })),
+  validSession.map((s) => ({
+    text: `{"__proto__":${JSON.stringify(JSON.stringify({ session: s }))},"_persist":"{\\"version\\":-1}"}`,
+    tokens: storedTokensOf(s),
+  })),
+);
