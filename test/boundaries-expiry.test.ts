@@ -138,3 +138,32 @@ describe('cookie expiry', () => {
     for (const expires of expiries) expect(Number.isNaN(Date.parse(expires)), expires).toBe(false);
   });
 });
+
+describe('stored expiries a Date cannot hold', () => {
+  test('a stored session whose refresh expiry is 1e16 ms is removed at startup, not restored', async () => {
+    const authName = uniqueAuthName();
+    const session = {
+      id: 'stored',
+      generation: 0,
+      token: jwtFor(600),
+      tokenType: 'Bearer',
+      expiresAt: Date.now() + 600_000,
+      receivedAt: Date.now(),
+      startedAt: Date.now(),
+      refreshToken: 'rt-stored',
+      refreshExpiresAt: 1e16,
+      userState: null,
+    };
+    const text = JSON.stringify({
+      session: JSON.stringify(session),
+      _persist: '{"version":-1,"rehydrated":true}',
+    });
+    const memory = createMemoryStorage({ [authName]: text });
+    const { store, persistor } = await makeStore({ authName, storage: memory.storage });
+    await vi.advanceTimersByTimeAsync(0);
+    await persistor.flush();
+    checkInvariants(store.getState());
+    expect(selectIsAuthenticated(store.getState()), 'signed out').toBe(false);
+    expect(memory.data.has(authName), 'the value is removed').toBe(false);
+  });
+});
