@@ -281,8 +281,9 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Object.getPrototypeOf(b) !== Object.prototype && Object.getPrototypeOf(b) !== Array.prototype)
-    return false;
+  // Plain data only: an object of Object.prototype (or none), an array; not a Date, Map, boxed value …
+  const proto: unknown = Object.getPrototypeOf(b);
+  if (proto !== (Array.isArray(b) ? Array.prototype : Object.prototype) && proto !== null) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   return (
