@@ -95,3 +95,18 @@ describe('sessions JSON cannot hold', () => {
     });
   });
 });
+
+describe('sessions that are already over', () => {
+  test('a session announced with a refresh token that already expired does not replace the live one', async () => {
+    const { store, post } = await signedInTab();
+    const before = store.getState().auth.session;
+    await post({
+      kind: KIND,
+      session: { ...announcedSession({ name: 'Eve' }), refreshExpiresAt: Date.now() - 1_000 },
+      stored: true,
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(selectIsAuthenticated(store.getState()), 'still signed in').toBe(true);
+    expect(store.getState().auth.session).toEqual(before);
+  });
+});
