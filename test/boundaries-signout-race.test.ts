@@ -49,3 +49,23 @@ test('a sign-out of the old session in one tab 1 ms after a new sign-in in anoth
   if (settled.signedIn) expect(server.counters.refreshCalls).toBeGreaterThan(refreshesBefore);
   expect(snapshot(a).signedIn).toBe(snapshot(b).signedIn);
 });
+
+test("a tab's first write of the signed-out state it read at startup does not erase a session another tab stored meanwhile", async () => {
+  // Tab B has no BroadcastChannel (a host without one): it hears of nothing, it only shares storage.
+  const { tabs, memory, authName, server, signInOn } = await openTabs({
+    count: 2,
+    latencyMs: LATENCY,
+    tab: (index) => (index === 1 ? { channel: false } : {}),
+  });
+  const [a] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+  // Both tabs read an empty storage at startup; before B's first write goes out, A signs in.
+  const login = signInOn(a);
+  await vi.advanceTimersByTimeAsync(10);
+  expect(memory.data.get(authName) ?? 'nothing', 'storage holds the session A signed in').toContain(
+    login.refreshToken,
+  );
+
+  await vi.advanceTimersByTimeAsync(CYCLE);
+  expect(server.counters.refreshCalls, 'A refreshed its session').toBe(1);
+  expect(selectIsAuthenticated(a.store.getState()), 'A is still signed in').toBe(true);
+});
