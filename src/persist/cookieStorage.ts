@@ -82,6 +82,29 @@ function split(key: string, value: string): string[] {
 }
 
 /**
+ * Every cookie the document holds, name → decoded value, read in one snapshot of
+ * `document.cookie` (`undefined` without a document, on a server). js-cookie's own jar is a
+ * plain object, where a cookie named like an `Object.prototype` member (`constructor`,
+ * `toString`, `__proto__`) reads as that member and is never filled in; a Map holds any name.
+ * As in js-cookie, the first cookie of a name wins and one that does not decode is skipped.
+ */
+function readJar(): Map<string, string> | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const jar = new Map<string, string>();
+  for (const pair of document.cookie ? document.cookie.split('; ') : []) {
+    const eq = pair.indexOf('=');
+    const value = eq < 0 ? '' : pair.slice(eq + 1);
+    try {
+      const name = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+      if (!jar.has(name)) jar.set(name, Cookies.converter.read!(value, name));
+    } catch {
+      // Not valid percent-encoding: skipped.
+    }
+  }
+  return jar;
+}
+
+/**
  * A redux-persist engine that keeps each value in cookies, splitting values too large
  * for one cookie over several. Looks `document` up on every call (js-cookie reads and
  * writes nothing without one): on a server reads give `null` and writes are dropped.
@@ -111,8 +134,8 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
   // corrupt header are cleaned up too.
   const removeChunks = (key: string, from: number): void => {
     const removal = attributes();
-    // (Nothing to scan on a server: js-cookie gives undefined there.)
-    for (const name in Cookies.get()) {
+    // (Nothing to scan on a server.)
+    for (const name of readJar()?.keys() ?? []) {
       const index = name.slice(key.length + 1);
       if (name.startsWith(`${key}.`) && CHUNK_INDEX.test(index) && +index >= from)
         Cookies.remove(name, removal);
@@ -121,17 +144,16 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
 
   return {
     async getItem(key) {
-      // One snapshot of document.cookie, so header and chunks come from the same read
-      // (js-cookie gives undefined on a server).
-      const jar = Cookies.get() ?? {};
-      const head = jar[key];
+      // One snapshot of document.cookie, so header and chunks come from the same read.
+      const jar = readJar();
+      const head = jar?.get(key);
       if (!head?.startsWith(HEADER_PREFIX)) return head ?? null;
       // `chunks:N`, N written plainly; anything else (or 0) reads as no value.
       const count = head.slice(HEADER_PREFIX.length);
       if (!CHUNK_INDEX.test(count)) return null;
       let value = '';
       for (let i = 0; i < +count; i++) {
-        const part = jar[`${key}.${i}`];
+        const part = jar!.get(`${key}.${i}`);
         // A truncated value could still parse; null lets the caller discard it.
         if (part === undefined) return null;
         value += part;

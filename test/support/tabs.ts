@@ -10,6 +10,7 @@ import {
   type CrossTabOptions,
   type GenerationMarker,
   type LockManagerLike,
+  type RefreshApiCallback,
 } from 'redux-auth-kit';
 import { makeStore, uniqueAuthName } from './harness';
 import { createChannelHub } from './channel';
@@ -53,6 +54,11 @@ export interface TabsSetup {
   latencyMs?: number;
   /** Refresh timeout in seconds. Default: the library's (10). */
   timeout?: number;
+  /**
+   * Each tab's refresh call, instead of its client of the rotating server (whose `calls`
+   * then stay empty): a real server's, say.
+   */
+  refreshApiCallback?: (label: string) => RefreshApiCallback;
   /** Where sessions persist: a shared in-memory engine (default), or `authType` in a DOM. */
   persist?: 'memory' | 'cookie' | 'localstorage';
   tab?: (index: number, label: string, authName: string) => TabOverrides;
@@ -90,7 +96,7 @@ export async function openTabs(setup: TabsSetup) {
       authName,
       ...(persist === 'memory' ? { storage: overrides.storage ?? memory.storage } : { authType: persist }),
       refresh: createRefresh({
-        refreshApiCallback: client.callback,
+        refreshApiCallback: setup.refreshApiCallback?.(label) ?? client.callback,
         ...(setup.timeout !== undefined && { timeout: setup.timeout }),
         ...(overrides.margin !== undefined && { margin: overrides.margin }),
       }),

@@ -1,0 +1,40 @@
+// A sign-in that could not live past the moment it is dispatched (its token already expired by
+// this clock, nothing to renew it) is refused by the action creator, as DESIGN.md asks of an
+// already-expired token, instead of signing in and out within one dispatch with no error.
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { AuthError, signIn, type SignInParams } from 'redux-auth-kit';
+import { makeStore, uniqueAuthName } from './support/harness';
+import { makeJwt } from './support/jwt';
+import { createMemoryStorage } from './support/memoryStorage';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+test.each<[string, () => SignInParams]>([
+  [
+    'a JWT 30 s past its exp (no iat, within the clock-skew tolerance) and no refresh token',
+    () => ({ auth: { token: makeJwt({ exp: Date.now() / 1000 - 30 }) } }),
+  ],
+  [
+    'an opaque token whose expiresIn (1e-7 s) is under a millisecond, and no refresh token',
+    () => ({ auth: { token: 'opaque-access-token', expiresIn: 1e-7 } }),
+  ],
+])(
+  'signIn with %s throws an AuthError instead of signing in and out in one dispatch',
+  async (_what, params) => {
+    const { store } = await makeStore({ authName: uniqueAuthName(), storage: createMemoryStorage().storage });
+    const before = store.getState().auth;
+    let refused: unknown;
+    try {
+      store.dispatch(signIn(params()));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, 'signIn threw').toBeInstanceOf(AuthError);
+    expect(store.getState().auth).toBe(before);
+  },
+);
