@@ -16,7 +16,11 @@ export function isJsonValue(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object' || depth >= MAX_DEPTH) return false;
-  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  if (Array.isArray(value)) {
+    // Index by index: `every` skips the holes of a sparse array, which JSON turns into `null`.
+    for (let i = 0; i < value.length; i += 1) if (!isJsonValue(value[i], depth + 1)) return false;
+    return true;
+  }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
   return Object.values(value).every((item) => isJsonValue(item, depth + 1));

@@ -38,11 +38,30 @@ export function isCurrent(state: AuthState, ref: SessionRef): boolean {
   return session !== null && session.id === ref.sessionId && session.generation === ref.generation;
 }
 
+// The latest sign-in time this page has stamped or seen (a session adopted from another tab).
+const page = { latestStart: -Infinity };
+
+/**
+ * When a sign-in at `now` starts: never before a session this page already
+ * knows, so a sign-in in the same millisecond as one before it (sign out and in
+ * again, or over a session just adopted from another tab) is still the later
+ * one in every tab — a thousandth of a millisecond later.
+ */
+export function signInStartedAt(now: number): number {
+  page.latestStart = Math.max(now, page.latestStart + 0.001);
+  return page.latestStart;
+}
+
+/** Notes a session this page holds, so later sign-ins here start after it. */
+export function noteSessionStart(startedAt: number): void {
+  page.latestStart = Math.max(page.latestStart, startedAt);
+}
+
 /**
  * Builds the session a sign-in starts, or throws `AuthError` for a token that
  * is malformed, opaque without an expiry, or already expired.
  */
-export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): AuthSession<U> {
+export function sessionFromSignIn<U>(params: SignInParams<U>, now: number, startedAt = now): AuthSession<U> {
   // Missing or non-object params or `auth` read as empty: the missing token is refused, naming `auth.token`.
   const { auth, refresh, refreshExpiresIn, userState = null }: Partial<SignInParams<U>> = Object(params);
   const { token, type = 'Bearer', expiresIn }: Partial<SignInParams['auth']> = Object(auth);
@@ -60,6 +79,9 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
     },
     { names: SIGN_IN_FIELDS, now, opaque: { accepted: false, needs: SIGN_IN_FIELDS.lifetime } },
   );
+  // An access token past its expiry (accepted within the clock-skew tolerance) is only worth a
+  // session when a refresh token can renew it at once.
+  if (refreshToken === null && passed(tokens.expiresAt, now)) expired(SIGN_IN_FIELDS.token);
   // Without a refresh token, a refresh lifetime has nothing to apply to.
   const refreshAt = refreshToken === null ? null : (refreshExpiresAt ?? null);
   // A refresh JWT without `iat` may expire within the skew tolerance: already unusable.
@@ -68,7 +90,7 @@ export function sessionFromSignIn<U>(params: SignInParams<U>, now: number): Auth
     id: nanoid(),
     generation: 0,
     ...tokens,
-    startedAt: now,
+    startedAt,
     refreshToken,
     refreshExpiresAt: refreshAt,
     userState,

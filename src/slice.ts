@@ -1,5 +1,5 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import { isCurrent, isNewerSession, sessionFromSignIn } from './session';
+import { isCurrent, isNewerSession, sessionFromSignIn, signInStartedAt } from './session';
 import { passed } from './token';
 import type {
   AuthSession,
@@ -61,21 +61,14 @@ export const authSlice = /* @__PURE__ */ createSlice({
      */
     signIn: {
       /** Puts the prepared session in force. */
-      reducer: (state, { payload }: PayloadAction<AuthSession>) => {
-        // A sign-in over a session started in the same millisecond must still be the later one,
-        // everywhere sessions are ordered (other tabs, the storage guard).
-        const previous = state.session?.startedAt;
-        const startedAt =
-          previous === undefined ? payload.startedAt : Math.max(payload.startedAt, previous + 1);
-        // A token accepted within the clock-skew tolerance may already be past: never handed out then.
-        return startedWith(
-          state,
-          { ...payload, startedAt },
-          { tokenExpired: passed(payload.expiresAt, payload.receivedAt) },
-        );
-      },
+      // A token accepted within the clock-skew tolerance may already be past: never handed out then.
+      reducer: (state, { payload }: PayloadAction<AuthSession>) =>
+        startedWith(state, payload, { tokenExpired: passed(payload.expiresAt, payload.receivedAt) }),
       /** Validates the sign-in payload into a session, stamped with the time; throws `AuthError`. */
-      prepare: (params: SignInParams) => ({ payload: sessionFromSignIn(params, Date.now()) }),
+      prepare: (params: SignInParams) => {
+        const now = Date.now();
+        return { payload: sessionFromSignIn(params, now, signInStartedAt(now)) };
+      },
     },
     /** End the session; storage is cleared by the persistence layer. */
     signOut: {

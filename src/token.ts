@@ -81,7 +81,8 @@ function claimsOf(token: string): JwtPayload | undefined {
  * schedules refreshes.
  */
 function expiryOf({ token, lifetime, now, names, isAccessToken }: ExpiryInput): number | null {
-  if (lifetime !== undefined) return representable(now + lifetime * 1000, names.lifetime);
+  // Whole milliseconds: a lifetime under one is already over.
+  if (lifetime !== undefined) return representable(Math.floor(now + lifetime * 1000), names.lifetime);
   const name = names.token;
   const claims = claimsOf(token);
   const exp = claims?.exp;

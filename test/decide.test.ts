@@ -156,6 +156,9 @@ describe('judgeMessage', () => {
     current: sessionOf(),
     endedHere: () => false,
     signedOutSince: T0,
+    lastEnded: null,
+    policy,
+    now: T0 + 1,
     ...overrides,
   });
   const announced = (session = sessionOf({ generation: 1 })) =>
@@ -186,11 +189,30 @@ describe('judgeMessage', () => {
     expect(judgeMessage(announced(), ended)).toEqual({ kind: 'ignore' });
   });
 
-  test('signed out here: a session signed in since is adopted, one signed in before is not', () => {
+  test('signed out here: a session signed in since is adopted, one signed in before only if storage holds it', () => {
     const signedOut = context({ current: null, signedOutSince: T0 + 10 });
     const later = sessionOf({ id: 's2', startedAt: T0 + 10 });
     expect(judgeMessage(announced(later), signedOut)).toEqual({ kind: 'adopt', session: later });
-    expect(judgeMessage(announced(sessionOf({ id: 's3', startedAt: T0 + 9 })), signedOut)).toEqual({
+    const earlier = sessionOf({ id: 's3', startedAt: T0 + 9 });
+    expect(judgeMessage(announced(earlier), signedOut)).toEqual({
+      kind: 'adopt-if-stored',
+      session: earlier,
+    });
+  });
+
+  test('signed out here: a session superseded by the one that ended here is not adopted', () => {
+    const ended = sessionOf({ id: 'bbb' });
+    const superseded = sessionOf({ id: 'aaa' });
+    const newer = sessionOf({ id: 'ccc', startedAt: T0 + 1 });
+    const signedOut = context({ current: null, lastEnded: ended });
+    expect(judgeMessage(announced(superseded), signedOut)).toEqual({ kind: 'ignore' });
+    expect(judgeMessage(announced(newer), signedOut)).toEqual({ kind: 'adopt', session: newer });
+  });
+
+  test('a session that is over by itself is never adopted', () => {
+    const dead = sessionOf({ id: 's2', startedAt: T0 + 5, refreshExpiresAt: T0 });
+    expect(judgeMessage(announced(dead), context())).toEqual({ kind: 'ignore' });
+    expect(judgeMessage(announced(dead), context({ current: null, signedOutSince: 0 }))).toEqual({
       kind: 'ignore',
     });
   });

@@ -60,8 +60,8 @@ interface Gate {
 interface Model {
   /** Signed in everywhere, signed out everywhere, or either (two tabs acted at once): the tabs agree. */
   expected: 'in' | 'out' | 'either';
-  /** The last sign-in or sign-out whose messages have not settled yet. */
-  unsettled: { label: Label; kind: 'in' | 'out' } | null;
+  /** The sign-ins and sign-outs whose messages have not settled yet, per tab: the latest of each. */
+  unsettled: Partial<Record<Label, 'in' | 'out'>> | null;
 }
 
 type Tab = Awaited<ReturnType<typeof openStore>> & { label: Label };
@@ -216,11 +216,16 @@ function check(model: Model, world: World, settled: boolean): void {
 
 type Command = fc.AsyncCommand<Model, World>;
 
-/** Records a sign-in or sign-out: two tabs acting before their messages land may go either way. */
+/**
+ * Records a sign-in or sign-out. Two tabs acting in opposite ways before their messages land may
+ * go either way — in whatever order they acted: a sign-out ends only the session its tab knew, so
+ * another tab's sign-in it had not heard of yet may live on.
+ */
 function acted(model: Model, label: Label, kind: 'in' | 'out'): void {
-  const racing = model.unsettled !== null && model.unsettled.label !== label && model.unsettled.kind !== kind;
+  const others = Object.entries(model.unsettled ?? {}).filter(([other]) => other !== label);
+  const racing = others.some(([, otherKind]) => otherKind !== kind);
   model.expected = racing || model.expected === 'either' ? 'either' : kind;
-  model.unsettled = { label, kind };
+  model.unsettled = { ...model.unsettled, [label]: kind };
 }
 
 class SignIn implements Command {

@@ -15,7 +15,7 @@ import { LOG, raise } from '../errors';
 import { compareSessions } from '../session';
 import { authReducer } from '../slice';
 import { createCookieMarker, markerCookieName } from '../tabs/marker';
-import type { AuthState } from '../types';
+import type { AuthSession, AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
 import { decodeStoredSession } from './format';
 import { registerAuthStorage } from './registry';
@@ -66,7 +66,12 @@ function cookieExpiry(value: string): number | null {
  * - an older generation of the same session (or an earlier sign-in) never
  *   overwrites a newer one. Tabs sharing storage each persist what they adopt,
  *   and a throttled background tab's late write would otherwise put a spent
- *   refresh token back.
+ *   refresh token back;
+ * - a removal never erases a session this tab did not know of (read or wrote)
+ *   and that was signed in after any it did: a sign-out (or a new tab's first
+ *   write of its empty state) must not erase another tab's sign-in;
+ * - once closed (the store is torn down) it writes no session more: a pending
+ *   write must not put back one another tab has signed out since.
  */
 export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
   const cookie = {
@@ -94,10 +99,26 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
     queue = run.catch(() => {});
     return run;
   };
+  /** The newest session this tab read or wrote: what a removal of its may end. */
+  let known: AuthSession | null = null;
+  const know = (session: AuthSession | null): void => {
+    if (session !== null && (known === null || compareSessions(session, known) > 0)) known = session;
+  };
+  let closed = false;
+  const remove = async (key: string): Promise<void> => {
+    const stored = decodeStoredSession(await engine.getItem(key));
+    const ours =
+      stored === null || (known !== null && (stored.id === known.id || compareSessions(stored, known) < 0));
+    if (ours) await engine.removeItem(key);
+  };
   return {
     lagsBetweenTabs: engine.lagsBetweenTabs === true,
     ...(marker && { marker }),
-    getItem: (key) => engine.getItem(key),
+    getItem: async (key) => {
+      const value = await engine.getItem(key);
+      know(decodeStoredSession(value));
+      return value;
+    },
     setItem: (key, value) =>
       serial(async () => {
         const next = decodeStoredSession(value);
@@ -105,18 +126,22 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
           // No token stays behind. Signed out is `"session":"null"`; any other value that does not
           // read back is refused too, so the cross-tab layer does not count it as stored (an empty
           // storage would then read as a sign-out in every tab).
-          await engine.removeItem(key);
+          await remove(key);
           if (JSON.parse(value).session !== 'null') {
             raise('invalid-token', `the session under "${key}" does not read back from storage: not stored.`);
           }
           return;
         }
-        // Only what is newer than what is stored is written: never an older generation of the same
-        // session, nor an earlier sign-in. Unreadable storage never holds a write back.
+        // This tab holds `next`: its sign-out may end it. Only what is newer than what is stored is
+        // written: never an older generation of the same session, nor an earlier sign-in.
+        // Unreadable storage never holds a write back.
+        know(next);
+        if (closed) return;
         const current = decodeStoredSession(await engine.getItem(key));
         if (current === null || compareSessions(next, current) > 0) await engine.setItem(key, value);
       }),
-    removeItem: (key) => serial(() => engine.removeItem(key)),
+    removeItem: (key) => serial(() => remove(key)),
+    close: () => void (closed = true),
   };
 }
 

@@ -23,6 +23,8 @@ export interface AuthStorage {
    * attributes). Default: a cookie named `<authName>.gen`.
    */
   readonly marker?: GenerationMarker;
+  /** Stops writing: the store it belongs to is torn down (`createAuthStorage`'s engines have it). */
+  close?(): void;
 }
 
 /**

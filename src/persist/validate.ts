@@ -21,7 +21,7 @@ const FIELDS: Record<keyof AuthSession, (v: unknown) => boolean> = {
   refreshToken: (v) => v === null || isToken(v),
   refreshExpiresAt: isTimeOrNull,
   // Anything JSON can hold (another tab's message arrives by structured clone, which holds more).
-  userState: (v) => v === undefined || isJsonValue(v),
+  userState: isJsonValue,
 };
 
 /**
@@ -40,7 +40,6 @@ export function parseStoredSession<U>(value: unknown): AuthSession<U> | null {
     if (!(hasOwn(stored, key) && FIELDS[key](stored[key]))) return null;
     copy[key] = stored[key];
   }
-  copy.userState ??= null;
   // No rule ties `expiresAt` to `receivedAt`: a sign-in accepts a token whose `exp` passed within the
   // clock-skew tolerance, and storage must read back every session the slice can hold.
   return copy as unknown as AuthSession<U>;

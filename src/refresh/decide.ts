@@ -142,19 +142,34 @@ export interface MessageContext {
   endedHere: (sessionId: string) => boolean;
   /** Since when this tab has been signed out (epoch ms), while it is. */
   signedOutSince: number;
+  /** The latest session that ended here: one it replaced, or older, is never adopted after it. */
+  lastEnded: AuthSession | null;
+  /** Whether sessions can be refreshed here (a session over by itself is never adopted). */
+  policy: Pick<RefreshPolicy, 'hasCallback'>;
+  now: number;
 }
 
 /** What to do with another tab's message. */
 export type MessageVerdict =
-  { kind: 'adopt'; session: AuthSession } | { kind: 'end'; ended: string } | { kind: 'ignore' };
+  | { kind: 'adopt'; session: AuthSession }
+  /**
+   * A session signed in before this tab signed out, that it never knew: a late announcement of one
+   * that has ended since, or another tab's sign-in that crossed this tab's sign-out. Storage tells:
+   * adopt it only if storage holds it.
+   */
+  | { kind: 'adopt-if-stored'; session: AuthSession }
+  | { kind: 'end'; ended: string }
+  | { kind: 'ignore' };
 
 const IGNORE: MessageVerdict = { kind: 'ignore' };
 
 /**
  * Which cross-tab messages to accept: a sign-out ends only the session it
  * names; a session replaces ours only when it is newer; a session that ended
- * here, or one signed in before this tab signed out, is never revived by a late
- * announcement. Malformed messages (`null`) change nothing.
+ * here, or is over, or was superseded by one that ended here, is never revived
+ * by a late announcement; one signed in before this tab signed out is adopted
+ * only if storage holds it. Malformed
+ * messages (`null`) change nothing.
  */
 export function judgeMessage(message: TabMessage | null, context: MessageContext): MessageVerdict {
   if (message === null) return IGNORE;
@@ -163,9 +178,14 @@ export function judgeMessage(message: TabMessage | null, context: MessageContext
     return current?.id === message.ended ? { kind: 'end', ended: message.ended } : IGNORE;
   }
   const { session } = message;
-  if (context.endedHere(session.id)) return IGNORE;
-  if (current === null)
-    return session.startedAt >= context.signedOutSince ? { kind: 'adopt', session } : IGNORE;
+  // A session that ended here, or is over by itself (its refresh token expired), is never adopted.
+  if (context.endedHere(session.id) || passed(sessionEndsAt(session, context.policy), context.now))
+    return IGNORE;
+  if (current === null) {
+    // Superseded by the session that ended here (two sign-ins crossing, then a sign-out): over too.
+    if (context.lastEnded !== null && !isNewerSession(session, context.lastEnded)) return IGNORE;
+    return { kind: session.startedAt >= context.signedOutSince ? 'adopt' : 'adopt-if-stored', session };
+  }
   return isNewerSession(session, current) ? { kind: 'adopt', session } : IGNORE;
 }
 

@@ -2,7 +2,7 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import { LOG } from '../errors';
 import { registeredAuthStorage } from '../persist/registry';
 import type { AuthStorage } from '../persist/storage';
-import { isCurrent, refOf } from '../session';
+import { isCurrent, noteSessionStart, refOf } from '../session';
 import { authReducer, sessionSynced, signOut, tokenExpired } from '../slice';
 import { createTabs, type TabNews, type Tabs } from '../tabs/tabs';
 import { passed } from '../token';
@@ -79,6 +79,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let pastStateWarned = false;
   /** Root states seen around actions; only the auth middleware sees every action to keep it. */
   let roots: RootWatch | null = null;
+  /** The storage the store persists to, when the engine knows it. */
+  let storage: AuthStorage | null = null;
 
   const dispatch = (action: UnknownAction): void => void store?.dispatch(action);
 
@@ -90,12 +92,14 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
         : sessionSynced({ session: null, ended: news.ended, now: Date.now() }),
     );
 
-  function connect(storage: AuthStorage): void {
+  function connect(found: AuthStorage): void {
+    storage = found;
     if (tabs || config.crossTab === false) return;
     tabs = createTabs({
       authName: config.authName,
       storage,
       crossTab: config.crossTab,
+      policy: config,
       live: () => live,
       onNews: apply,
     });
@@ -172,8 +176,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       if (store) return false;
       store = api;
       live = initial;
-      const storage = config.storage ?? registeredAuthStorage(config.authName);
-      if (storage) connect(storage);
+      const found = config.storage ?? registeredAuthStorage(config.authName);
+      if (found) connect(found);
       return true;
     },
     get attached() {
@@ -184,6 +188,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       const before = live.session;
       live = authReducer(live, action);
       const after = live.session;
+      // Later sign-ins here start after any session this page has held.
+      if (after !== null) noteSessionStart(after.startedAt);
       // A call in flight for a session that is no longer the live one (sign-out, new sign-in) is abandoned;
       // a refresh for the new session must not join it while it unwinds.
       if (flight && after?.id !== flight.ref.sessionId) {
@@ -210,6 +216,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       disposed = true;
       flight?.abandon('disposed');
       tabs?.close();
+      // A torn-down store writes nothing more: a pending write could put back a session signed out since.
+      storage?.close?.();
     },
   };
   return engine;

@@ -1,6 +1,7 @@
 import { createListenerMiddleware, type UnknownAction } from '@reduxjs/toolkit';
 import { checkClock, refreshNow } from '../actions';
 import { LOG, raise } from '../errors';
+import { hasOwn } from '../json';
 import { REHYDRATE } from '../persist/persistAuthReducer';
 import { registeredAuthStorage } from '../persist/registry';
 import { parseStoredSession } from '../persist/validate';
@@ -69,8 +70,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
           `pass createAuthListener({ storage }), or use persistAuthReducer({ authName: "${authName}" }).`,
       );
     }
-    // No payload means nothing was stored; anything else must be the object we write.
-    const session = parseStoredSession((payload as { session?: unknown } | undefined)?.session);
+    // No payload means nothing was stored; anything else must be the object we write. Only its own
+    // `session` counts: redux-persist assigns stored keys, so a stored `__proto__` becomes the prototype.
+    const stored = typeof payload === 'object' && payload !== null && hasOwn(payload, 'session');
+    const session = stored ? parseStoredSession((payload as { session: unknown }).session) : null;
     engine.dispatch(sessionRestored({ session, now: Date.now() }));
     if (err !== undefined || (payload !== undefined && session === null)) {
       logger.warn(`${LOG}unreadable stored auth state under "${authName}" removed.`);

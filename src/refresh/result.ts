@@ -1,4 +1,5 @@
 import { AuthError, raise } from '../errors';
+import { isJsonValue } from '../json';
 import { readTokens, type TokenFieldNames } from '../token';
 import type { AuthSession, RefreshSucceededPayload, SessionRef } from '../types';
 
@@ -56,7 +57,16 @@ export function parseRefreshResult<U>(result: unknown, context: ResultContext<U>
       },
     );
     const payload: RefreshSucceededPayload<U> = { ...ref, ...tokens };
-    if (r.newAuthUserState !== undefined) payload.userState = r.newAuthUserState as U | null;
+    const userState = r.newAuthUserState;
+    if (userState !== undefined) {
+      if (!isJsonValue(userState)) {
+        raise(
+          'invalid-option',
+          'newAuthUserState must be JSON (no Date, Map, Set, BigInt, function or cycle).',
+        );
+      }
+      payload.userState = userState as U | null;
+    }
     return { kind: 'success', payload };
   } catch (error) {
     // A validation failure names the field; anything else (a Proxy trap that throws) is malformed too.

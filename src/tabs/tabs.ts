@@ -1,12 +1,19 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { decodeStoredSession, encodeStoredSession } from '../persist/format';
 import type { AuthStorage } from '../persist/storage';
-import { judgeMessage, storageNews, type StorageNews } from '../refresh/decide';
-import { refreshFailed, refreshSucceeded, sessionRestored, signIn, signOut } from '../slice';
+import {
+  judgeMessage,
+  storageNews,
+  type MessageVerdict,
+  type RefreshPolicy,
+  type StorageNews,
+} from '../refresh/decide';
+import { isNewerSession } from '../session';
+import { refreshFailed, refreshSucceeded, sessionRestored, sessionSynced, signIn, signOut } from '../slice';
 import type { AuthSession, AuthState } from '../types';
 import { hostLocks } from './locks';
 import { createCookieMarker, markerCookieName, markerFor, parseMarker } from './marker';
-import { parseMessage, wireMessage } from './messages';
+import { parseMessage, wireMessage, type TabMessage } from './messages';
 import type { ChannelLike, CrossTabOptions, LockManagerLike } from './options';
 
 /** How often storage is read again while it lags behind the marker, and for how long at most. */
@@ -21,6 +28,8 @@ export interface TabsInput {
   authName: string;
   storage: AuthStorage;
   crossTab: CrossTabOptions;
+  /** Whether sessions can be refreshed here: a session over by itself is never adopted. */
+  policy: Pick<RefreshPolicy, 'hasCallback'>;
   /** This tab's live auth state. */
   live: () => AuthState;
   /** Another tab's accepted news. */
@@ -66,7 +75,7 @@ const announces = (action: UnknownAction): boolean =>
  * session and adopting the others'. `null` for a tab on its own (neither a
  * lock, a channel nor a marker).
  */
-export function createTabs({ authName, storage, crossTab, live, onNews }: TabsInput): Tabs | null {
+export function createTabs({ authName, storage, crossTab, policy, live, onNews }: TabsInput): Tabs | null {
   const locks = crossTab.locks === undefined ? hostLocks() : crossTab.locks;
   // Pages only: a server process has no other tabs (and an open channel would keep it alive).
   const open =
@@ -94,13 +103,24 @@ export function createTabs({ authName, storage, crossTab, live, onNews }: TabsIn
   const ended = new Set<string>();
   let signedOutSince = Date.now();
   let followedAny = false;
-  let lastEnded: string | null = null;
+  /** The latest session that ended here, and the id of the latest sign-out announced. */
+  let lastEnded: AuthSession | null = null;
   let endedAnnounced: string | null = null;
   /** A marker value storage never caught up with: it no longer holds refreshes back. */
   let staleMarker: string | null = null;
   /** This tab's latest announcement: its storage write, the marker and the message. */
   let pendingWrite: Promise<void> = Promise.resolve();
   let closed = false;
+
+  const judge = (message: TabMessage | null): MessageVerdict =>
+    judgeMessage(message, {
+      current: live().session,
+      endedHere: (id) => ended.has(id),
+      signedOutSince,
+      lastEnded,
+      policy,
+      now: Date.now(),
+    });
 
   const onMessage = ({ data }: { data: unknown }): void => {
     if (closed) return;
@@ -109,12 +129,20 @@ export function createTabs({ authName, storage, crossTab, live, onNews }: TabsIn
       if (message.stored) known.add(message.session.id);
       else known.delete(message.session.id);
     }
-    const verdict = judgeMessage(message, {
-      current: live().session,
-      endedHere: (id) => ended.has(id),
-      signedOutSince,
+    const verdict = judge(message);
+    if (verdict.kind === 'adopt' || verdict.kind === 'end') onNews(verdict);
+    if (verdict.kind === 'ignore') return;
+    // Signed out by another tab, or offered a session signed in before this tab signed out: storage
+    // tells what lives. The session the other tab ended may have been replaced there already.
+    const wanted = verdict.kind === 'adopt-if-stored' ? verdict.session : null;
+    if (verdict.kind !== 'adopt-if-stored' && verdict.kind !== 'end') return;
+    void readStored().then((stored) => {
+      if (closed || stored === null || (wanted !== null && stored.id !== wanted.id)) return;
+      const session = wanted !== null && isNewerSession(wanted, stored) ? wanted : stored;
+      if (live().session === null && judge({ kind: 'session', session, stored: true }).kind !== 'ignore') {
+        onNews({ kind: 'adopt', session });
+      }
     });
-    if (verdict.kind !== 'ignore') onNews(verdict);
   };
   channel?.addEventListener('message', onMessage);
 
@@ -147,8 +175,8 @@ export function createTabs({ authName, storage, crossTab, live, onNews }: TabsIn
    */
   function announce(session: AuthSession | null): void {
     // A sign-out that changed nothing here tells the other tabs nothing.
-    if (session === null && (lastEnded === null || lastEnded === endedAnnounced)) return;
-    const endedId = session === null ? lastEnded : null;
+    const endedId = session === null ? (lastEnded?.id ?? null) : null;
+    if (session === null && (endedId === null || endedId === endedAnnounced)) return;
     if (endedId !== null) endedAnnounced = endedId;
     // Started at once, not behind the previous announcement: the storage engine keeps writes in order.
     pendingWrite = (async () => {
@@ -191,8 +219,10 @@ export function createTabs({ authName, storage, crossTab, live, onNews }: TabsIn
     },
 
     follow({ action, before, after }) {
-      if (before !== null && before.id !== after?.id) {
-        lastEnded = before.id;
+      // A session ended here: signed out, or replaced by a sign-in in this tab. One replaced by another
+      // tab's newer session may still live elsewhere.
+      if (before !== null && before.id !== after?.id && (after === null || !sessionSynced.match(action))) {
+        lastEnded = before;
         ended.add(before.id);
       }
       if (after === null && (before !== null || !followedAny)) signedOutSince = Date.now();

@@ -76,7 +76,7 @@ export const propertyAuthName = (): string => `_auth_prop_${++names}`;
  * once redux-persist has rehydrated; `dispose()` tears it down (call it in `finally`).
  */
 export async function openStore<U = unknown>(options: CreateAuthStoreOptions<U>) {
-  const made = createAuthStore<U>({
+  const made = createAuthStore<{}, U>({
     ...options,
     listener: { wake: false, random: () => 0, ...options.listener },
   });
