@@ -39,6 +39,8 @@ export const selectRefreshStatus = (state: AuthRootState): RefreshStatus => stat
 export const selectSessionStatus = (state: AuthRootState): SessionStatus => {
   const { session, restoring, storageRead } = state.auth;
   if (session !== null) return restoring ? 'restoring' : 'signed-in';
+  // Secure mode after a reload: a session may exist, and a refresh is restoring it.
+  if (restoring) return 'restoring';
   // Persisted but not yet read back from storage: what is there is unknown, not signed out.
   const persisted = (state.auth as { _persist?: unknown })._persist !== undefined;
   return persisted && !storageRead ? 'restoring' : 'signed-out';

@@ -32,9 +32,16 @@ export const refOf = (session: AuthSession): SessionRef => ({
   generation: session.generation,
 });
 
-/** Whether `state` still holds the session generation `ref` names. */
+/**
+ * What a refresh of no session yet is started for: secure mode's restore after a reload, where
+ * storage held only the hint that a session may exist.
+ */
+export const RESTORE_REF: SessionRef = { sessionId: '', generation: 0 };
+
+/** Whether `state` still holds the session generation `ref` names (for `RESTORE_REF`: still restoring, without a session). */
 export function isCurrent(state: AuthState, ref: SessionRef): boolean {
   const { session } = state;
+  if (ref.sessionId === RESTORE_REF.sessionId) return session === null && state.restoring;
   return session !== null && session.id === ref.sessionId && session.generation === ref.generation;
 }
 

@@ -135,8 +135,11 @@ export const authSlice = /* @__PURE__ */ createSlice({
     },
     /** What storage held at startup, validated. Never overrides a session started meanwhile. */
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
-      const { session, now } = action.payload;
+      const { session, now, hinted } = action.payload;
       const read = { ...state, storageRead: true };
+      // Secure mode: only a hint was stored; a refresh restores the session (never over one started meanwhile).
+      if (session === null && hinted === true)
+        return state.session === null ? { ...read, restoring: true } : read;
       const expired = passed(session?.expiresAt, now);
       // A session whose refresh token expired, or whose access token expired with nothing to renew it, is over.
       return state.session !== null ||

@@ -60,7 +60,11 @@ export interface AuthState<U = unknown> {
   session: AuthSession<U> | null;
   /** The access token's expiry has passed and no new one has arrived yet. */
   tokenExpired: boolean;
-  /** Restored with an expired access token; stays true until a refresh brings a new one or the session ends. */
+  /**
+   * Restored with an expired access token; stays true until a refresh brings a new one or the
+   * session ends. With no session (secure mode, after a reload): a session may exist and is being
+   * restored by a refresh.
+   */
   restoring: boolean;
   refresh: RefreshState;
   /**
@@ -121,8 +125,16 @@ export interface SessionSyncedPayload<U = unknown> {
 
 /** Payload of `sessionRestored`: what storage held, already validated, and when it was read. */
 export interface SessionRestoredPayload<U = unknown> {
+  /** The session restored, or `null` when there is none (or only a hint). */
   session: AuthSession<U> | null;
   now: number;
+  /**
+   * Secure mode (`authType: 'memory'`): storage holds no session, only the hint that one may
+   * exist; the store then restores it by a refresh (status `'restoring'`).
+   */
+  hinted?: boolean;
+  /** The session came from that refresh, not from storage (so other tabs are told). */
+  refreshed?: boolean;
 }
 
 /** React Auth Kit's sign-in payload. */

@@ -157,6 +157,7 @@ describe('judgeMessage', () => {
     endedHere: () => false,
     signedOutSince: T0,
     lastEnded: null,
+    restoring: false,
     policy,
     now: T0 + 1,
     ...overrides,

@@ -78,7 +78,7 @@ describe('parseRefreshResult', () => {
   };
   const ref = { sessionId: 's', generation: 0 };
   const parse = (result: unknown, intervalConfigured = false) =>
-    parseRefreshResult(result, { session, ref, intervalConfigured, now: NOW });
+    parseRefreshResult(result, { tokenType: session.tokenType, ref, intervalConfigured, now: NOW });
 
   test.each([null, undefined, 'yes', 42, () => ({ isSuccess: false }), {}, { isSuccess: 'true' }])(
     '%s is invalid and names isSuccess',

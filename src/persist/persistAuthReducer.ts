@@ -18,6 +18,7 @@ import { createCookieMarker, markerCookieName } from '../tabs/marker';
 import type { AuthSession, AuthState } from '../types';
 import { createCookieStorage, type CookieSameSite } from './cookieStorage';
 import { decodeStoredSession } from './format';
+import { createHintStorage } from './hintStorage';
 import { registerAuthStorage } from './registry';
 import { createLocalStorage, type AuthStorage } from './storage';
 
@@ -33,8 +34,13 @@ export const PERSIST_ACTIONS = [FLUSH, REHYDRATE, PAUSE, PERSIST, PURGE, REGISTE
 export interface AuthPersistOptions {
   /** The storage key and cookie name. Default `'_auth'`. */
   authName?: string;
-  /** Default `'cookie'`. Ignored when `storage` is given. */
-  authType?: 'cookie' | 'localstorage';
+  /**
+   * Where the session is kept. Default `'cookie'`. `'memory'` is secure mode: the server keeps the
+   * refresh token in an `HttpOnly` cookie, the access token lives only in memory, and only the hint
+   * that a session may exist is stored (localStorage), so a reload restores the session by a refresh.
+   * Ignored when `storage` is given.
+   */
+  authType?: 'cookie' | 'localstorage' | 'memory';
   /** Cookie `Domain`; host-only when omitted. */
   cookieDomain?: string;
   /** Cookie `Secure`; default on when the page is served over https. */
@@ -74,6 +80,8 @@ function cookieExpiry(value: string): number | null {
  *   write must not put back one another tab has signed out since.
  */
 export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
+  // Secure mode stores no session, only the hint that one exists: nothing for the guards below to order.
+  if (options.authType === 'memory' && !options.storage) return createHintStorage(createLocalStorage());
   const cookie = {
     domain: options.cookieDomain,
     secure: options.cookieSecure,

@@ -23,6 +23,11 @@ export interface AuthStorage {
    * attributes). Default: a cookie named `<authName>.gen`.
    */
   readonly marker?: GenerationMarker;
+  /**
+   * The session's tokens are never written here (secure mode, `authType: 'memory'`): tabs ask each
+   * other for them instead, and refreshes rely on the refresh token in an `HttpOnly` cookie.
+   */
+  readonly tokensInMemory?: boolean;
   /** Stops writing: the store it belongs to is torn down (`createAuthStorage`'s engines have it). */
   close?(): void;
 }

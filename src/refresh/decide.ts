@@ -1,6 +1,6 @@
 // The refresh decisions, as pure functions of plain values: the engine, the
 // scheduler and the cross-tab layer only carry them out.
-import { isCurrent, isNewerSession } from '../session';
+import { isCurrent, isNewerSession, RESTORE_REF } from '../session';
 import { markerReached, type MarkerValue } from '../tabs/marker';
 import type { TabMessage } from '../tabs/messages';
 import { passed } from '../token';
@@ -15,20 +15,30 @@ export interface RefreshPolicy {
   intervalMs: number | null;
   /** Refresh this long before the access token expires (capped at half its lifetime). */
   marginMs: number;
+  /**
+   * Secure mode: the server keeps the refresh token in an `HttpOnly` cookie, so a session needs
+   * none of its own to be refreshed (and a reload restores one by a refresh).
+   */
+  refreshTokenInCookie?: boolean;
 }
 
-/** Whether `session` can be refreshed at all: a callback, and a refresh token to send. */
-export const canRefresh = (session: AuthSession, policy: Pick<RefreshPolicy, 'hasCallback'>): boolean =>
-  policy.hasCallback && session.refreshToken !== null;
+/** What {@link canRefresh} looks at. */
+export type CanRefreshPolicy = Pick<RefreshPolicy, 'hasCallback' | 'refreshTokenInCookie'>;
+
+/** Whether `session` can be refreshed at all: a callback, and a refresh token to send (or the server's cookie). */
+export const canRefresh = (session: AuthSession, policy: CanRefreshPolicy): boolean =>
+  policy.hasCallback && (session.refreshToken !== null || policy.refreshTokenInCookie === true);
+
+/** Whether a reload's hint (secure mode) can be turned into a session by a refresh. */
+export const canRestore = (policy: CanRefreshPolicy): boolean =>
+  policy.hasCallback && policy.refreshTokenInCookie === true;
 
 /**
  * When `session` ends by itself (epoch ms; `null`: not by time): when its
  * refresh token expires, or its access token when it cannot be refreshed.
  */
-export const sessionEndsAt = (
-  session: AuthSession,
-  policy: Pick<RefreshPolicy, 'hasCallback'>,
-): number | null => (canRefresh(session, policy) ? session.refreshExpiresAt : session.expiresAt);
+export const sessionEndsAt = (session: AuthSession, policy: CanRefreshPolicy): number | null =>
+  canRefresh(session, policy) ? session.refreshExpiresAt : session.expiresAt;
 
 /** The outcome of a refresh that did not happen, and why. */
 const refused = (reason: 'signed-out' | 'unavailable'): StartDecision => ({
@@ -39,6 +49,8 @@ const refused = (reason: 'signed-out' | 'unavailable'): StartDecision => ({
 /** Whether a refresh may start now. */
 export type StartDecision =
   | { kind: 'start'; session: AuthSession }
+  /** Secure mode after a reload: no session yet, restore one by a refresh. */
+  | { kind: 'restore' }
   | { kind: 'refuse'; outcome: RefreshOutcome }
   /** The refresh token has expired: the session is over (once storage confirms no other tab extended it). */
   | { kind: 'end'; session: AuthSession };
@@ -61,7 +73,10 @@ export interface StartInput {
  */
 export function decideStart({ live, shownIsLive, policy, now }: StartInput): StartDecision {
   const { session } = live;
-  if (session === null) return refused('signed-out');
+  if (session === null) {
+    if (!live.restoring || !canRestore(policy)) return refused('signed-out');
+    return shownIsLive ? { kind: 'restore' } : refused('unavailable');
+  }
   if (!shownIsLive || !canRefresh(session, policy)) return refused('unavailable');
   if (passed(session.refreshExpiresAt, now)) return { kind: 'end', session };
   return { kind: 'start', session };
@@ -78,6 +93,11 @@ export type ResultFate =
 
 /** Whether a result for the session generation `ref` still applies to the live state. */
 export function resultFate(live: AuthState, ref: SessionRef): ResultFate {
+  // A restore (no session yet): met when a session arrived (from another tab), over when signed out.
+  if (ref.sessionId === RESTORE_REF.sessionId) {
+    if (live.session !== null) return { kind: 'moved-on' };
+    return live.restoring ? { kind: 'applies' } : { kind: 'ended' };
+  }
   if (live.session?.id !== ref.sessionId) return { kind: 'ended' };
   return isCurrent(live, ref) ? { kind: 'applies' } : { kind: 'moved-on' };
 }
@@ -144,8 +164,10 @@ export interface MessageContext {
   signedOutSince: number;
   /** The latest session that ended here: one it replaced, or older, is never adopted after it. */
   lastEnded: AuthSession | null;
+  /** Secure mode after a reload: a session may exist, and any live one another tab has is taken. */
+  restoring: boolean;
   /** Whether sessions can be refreshed here (a session over by itself is never adopted). */
-  policy: Pick<RefreshPolicy, 'hasCallback'>;
+  policy: CanRefreshPolicy;
   now: number;
 }
 
@@ -174,6 +196,7 @@ const IGNORE: MessageVerdict = { kind: 'ignore' };
 export function judgeMessage(message: TabMessage | null, context: MessageContext): MessageVerdict {
   if (message === null) return IGNORE;
   const { current } = context;
+  if (message.kind === 'ask') return IGNORE;
   if (message.kind === 'signed-out') {
     return current?.id === message.ended ? { kind: 'end', ended: message.ended } : IGNORE;
   }
@@ -184,7 +207,8 @@ export function judgeMessage(message: TabMessage | null, context: MessageContext
   if (current === null) {
     // Superseded by the session that ended here (two sign-ins crossing, then a sign-out): over too.
     if (context.lastEnded !== null && !isNewerSession(session, context.lastEnded)) return IGNORE;
-    return { kind: session.startedAt >= context.signedOutSince ? 'adopt' : 'adopt-if-stored', session };
+    const recent = context.restoring || session.startedAt >= context.signedOutSince;
+    return { kind: recent ? 'adopt' : 'adopt-if-stored', session };
   }
   return isNewerSession(session, current) ? { kind: 'adopt', session } : IGNORE;
 }

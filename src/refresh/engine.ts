@@ -15,6 +15,7 @@ import {
   outcomeOfFate,
   resultFate,
   rootAfterAction,
+  type RefreshPolicy,
   type RootWatch,
 } from './decide';
 import { createFlight, type Flight, type FlightHost } from './flight';
@@ -59,6 +60,8 @@ export interface RefreshEngine {
   endSession(session: AuthSession): void;
   /** The other tabs, or `null` for a tab on its own. */
   readonly tabs: Tabs | null;
+  /** The refresh policy in force: the config's, with what the storage says of secure mode. */
+  policy(): RefreshPolicy;
   /** Uses `storage` for coordination, when none was found at attach (a persisted store rehydrating). */
   adoptStorage(storage: AuthStorage): void;
   /** Aborts a call in flight and closes the channel. */
@@ -81,6 +84,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let roots: RootWatch | null = null;
   /** The storage the store persists to, when the engine knows it. */
   let storage: AuthStorage | null = null;
+  /** The refresh policy: the config's, and whether the storage keeps tokens in memory only (secure mode). */
+  let policy: RefreshPolicy = config;
 
   const dispatch = (action: UnknownAction): void => void store?.dispatch(action);
 
@@ -94,12 +99,13 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
 
   function connect(found: AuthStorage): void {
     storage = found;
+    policy = { ...policy, refreshTokenInCookie: found.tokensInMemory === true };
     if (tabs || config.crossTab === false) return;
     tabs = createTabs({
       authName: config.authName,
       storage,
       crossTab: config.crossTab,
-      policy: config,
+      policy,
       live: () => live,
       onNews: apply,
     });
@@ -124,14 +130,15 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
 
   function start(): Promise<RefreshOutcome> {
     if (!store || disposed) return Promise.resolve({ ok: false, reason: 'signed-out' });
-    const decision = decideStart({ live, shownIsLive: shownIsLive(), policy: config, now: Date.now() });
+    const decision = decideStart({ live, shownIsLive: shownIsLive(), policy, now: Date.now() });
     if (decision.kind === 'refuse') return Promise.resolve(decision.outcome);
     if (decision.kind === 'end') endSession(decision.session);
     // (A session can be refreshed only with a callback: `decideStart` checked.)
     if (decision.kind === 'end' || config.callback === null) {
       return Promise.resolve({ ok: false, reason: 'unavailable' });
     }
-    const next = createFlight<U>(engine, decision.session as AuthSession<U>, config.callback);
+    const target = decision.kind === 'restore' ? null : (decision.session as AuthSession<U>);
+    const next = createFlight<U>(engine, target, config.callback);
     // Registered before `refreshStarted` is dispatched, so a refresh asked for while it is handled joins.
     flight = next;
     over = next.launch().then(() => {
@@ -192,11 +199,15 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       if (after !== null) noteSessionStart(after.startedAt);
       // A call in flight for a session that is no longer the live one (sign-out, new sign-in) is abandoned;
       // a refresh for the new session must not join it while it unwinds.
-      if (flight && after?.id !== flight.ref.sessionId) {
+      if (flight && resultFate(live, flight.ref).kind === 'ended') {
         flight.abandon('signed-out');
         flight = null;
       }
       tabs?.follow({ action, before, after });
+      // Secure mode: signed out (or a restore refused) leaves no hint that a session may exist.
+      const signedOut = after === null && !live.restoring && (before !== null || previous.restoring);
+      if (signedOut && storage?.tokensInMemory)
+        void storage.removeItem(config.authName).catch(() => undefined);
       return live !== previous;
     },
     live: () => live,
@@ -210,6 +221,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     get tabs() {
       return tabs;
     },
+    policy: () => policy,
     adoptStorage: connect,
     apply,
     dispose() {

@@ -1,11 +1,20 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
 import { LOG } from '../errors';
-import { isCurrent, refOf } from '../session';
-import { refreshFailed, refreshStarted, refreshSucceeded } from '../slice';
+import { nanoid } from '@reduxjs/toolkit';
+import { isCurrent, refOf, RESTORE_REF, signInStartedAt } from '../session';
+import { refreshFailed, refreshStarted, refreshSucceeded, sessionRestored } from '../slice';
 import { refreshLockName, withLock } from '../tabs/locks';
 import type { TabNews, Tabs } from '../tabs/tabs';
 import { passed } from '../token';
-import type { AuthSession, AuthState, RefreshFailureReason, RefreshOutcome, SessionRef } from '../types';
+import type {
+  AuthSession,
+  AuthState,
+  RefreshFailureReason,
+  RefreshOutcome,
+  RefreshSucceededPayload,
+  SessionRef,
+  SessionRestoredPayload,
+} from '../types';
 import { isAbortError } from './abort';
 import { callRefresh, createFlightAbort, waitUntil } from './call';
 import type { RefreshConfig } from './config';
@@ -44,18 +53,40 @@ export interface Flight {
 
 const SIGNED_OUT: RefreshOutcome = { ok: false, reason: 'signed-out' };
 
+/** The session a restoring refresh (secure mode) starts, from its validated tokens. */
+function restoredSession<U>(payload: RefreshSucceededPayload<U>): SessionRestoredPayload<U> {
+  const { receivedAt: now } = payload;
+  return {
+    session: {
+      id: nanoid(),
+      generation: 0,
+      token: payload.token,
+      tokenType: payload.tokenType,
+      expiresAt: payload.expiresAt,
+      receivedAt: now,
+      startedAt: signInStartedAt(now),
+      refreshToken: payload.refreshToken ?? null,
+      refreshExpiresAt: payload.refreshExpiresAt ?? null,
+      userState: payload.userState ?? null,
+    },
+    now,
+    refreshed: true,
+  };
+}
+
 /**
- * The flight that refreshes `session` with `callback`: re-reads what every tab
- * stored (adopting a newer session instead of calling), calls with its timeout
- * and grace, and applies the result only while it still applies.
+ * The flight that refreshes `session` with `callback` — or, for `null`, restores
+ * one (secure mode after a reload): re-reads what every tab stored or asks them
+ * (adopting a newer session instead of calling), calls with its timeout and
+ * grace, and applies the result only while it still applies.
  */
 export function createFlight<U>(
   host: FlightHost<U>,
-  session: AuthSession<U>,
+  session: AuthSession<U> | null,
   callback: RefreshApiCallback<U>,
 ): Flight {
   const { config, tabs } = host;
-  const ref = refOf(session);
+  const ref = session ? refOf(session) : RESTORE_REF;
   const abort = createFlightAbort();
   let settled = false;
   let resolve!: (outcome: RefreshOutcome) => void;
@@ -137,10 +168,10 @@ export function createFlight<U>(
     // An announcement may have moved the session on meanwhile: its token is then spent.
     const early = superseded();
     if (early) return early;
-    const param: Omit<RefreshApiCallbackParam<U>, 'signal'> = { authUserState: session.userState };
-    if (session.refreshToken !== null) param.refreshToken = session.refreshToken;
+    const param: Omit<RefreshApiCallbackParam<U>, 'signal'> = { authUserState: session?.userState ?? null };
+    if (session?.refreshToken) param.refreshToken = session.refreshToken;
     // An access token past its expiry is never handed out, not even to the refresh call.
-    if (!passed(session.expiresAt, Date.now())) param.authToken = session.token;
+    if (session && !passed(session.expiresAt, Date.now())) param.authToken = session.token;
     const result = await callRefresh({
       callback,
       param,
@@ -164,8 +195,8 @@ export function createFlight<U>(
       }
       return fail('network');
     }
-    const parsed = parseRefreshResult(result.value, {
-      session,
+    const parsed = parseRefreshResult<U>(result.value, {
+      tokenType: session?.tokenType ?? 'Bearer',
       ref,
       intervalConfigured: config.intervalMs !== null,
       now: Date.now(),
@@ -178,7 +209,9 @@ export function createFlight<U>(
         );
       }
       settle({ ok: true });
-      host.dispatch(refreshSucceeded(parsed.payload));
+      host.dispatch(
+        session ? refreshSucceeded(parsed.payload) : sessionRestored(restoredSession(parsed.payload)),
+      );
       // The lock is let go only once storage and the marker hold the new tokens, where the next holder
       // looks: the announcement of the action above writes them (redux-persist would a tick later).
       if (tabs) await waitUntil(tabs.written(), Math.max(graceEnd, Date.now()), abort);

@@ -3,6 +3,7 @@ import { checkClock, refreshNow } from '../actions';
 import { LOG, raise } from '../errors';
 import { hasOwn } from '../json';
 import { REHYDRATE } from '../persist/persistAuthReducer';
+import { isSessionHint } from '../persist/hintStorage';
 import { registeredAuthStorage } from '../persist/registry';
 import { parseStoredSession } from '../persist/validate';
 import { authReducer, sessionRestored } from '../slice';
@@ -73,7 +74,11 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     // No payload means nothing was stored; anything else must be the object we write. Only its own
     // `session` counts: redux-persist assigns stored keys, so a stored `__proto__` becomes the prototype.
     const stored = typeof payload === 'object' && payload !== null && hasOwn(payload, 'session');
-    const session = stored ? parseStoredSession((payload as { session: unknown }).session) : null;
+    const field = stored ? (payload as { session: unknown }).session : undefined;
+    // Secure mode stores only a hint: the session is restored by a refresh.
+    if (isSessionHint(field))
+      return void engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: true }));
+    const session = parseStoredSession(field);
     engine.dispatch(sessionRestored({ session, now: Date.now() }));
     if (err !== undefined || (payload !== undefined && session === null)) {
       logger.warn(`${LOG}unreadable stored auth state under "${authName}" removed.`);

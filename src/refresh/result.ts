@@ -1,7 +1,7 @@
 import { AuthError, raise } from '../errors';
 import { isJsonValue } from '../json';
 import { readTokens, type TokenFieldNames } from '../token';
-import type { AuthSession, RefreshSucceededPayload, SessionRef } from '../types';
+import type { RefreshSucceededPayload, SessionRef } from '../types';
 
 /** What a callback's result means, decided without side effects. */
 export type ParsedResult<U> =
@@ -19,9 +19,9 @@ const RESULT_FIELDS: TokenFieldNames = {
 };
 
 /** What {@link parseRefreshResult} needs besides the result. */
-export interface ResultContext<U> {
-  /** The session the refresh was for: its token type is kept when the result names none. */
-  session: AuthSession<U>;
+export interface ResultContext {
+  /** The current header scheme, kept when the result names none. */
+  tokenType: string;
   ref: SessionRef;
   /** An `interval` is configured, so an opaque access token needs no lifetime. */
   intervalConfigured: boolean;
@@ -32,8 +32,8 @@ export interface ResultContext<U> {
  * Validates what `refreshApiCallback` resolved with. Never throws: anything
  * malformed becomes `invalid`, with a message that names the field and holds no token.
  */
-export function parseRefreshResult<U>(result: unknown, context: ResultContext<U>): ParsedResult<U> {
-  const { session, ref, intervalConfigured, now } = context;
+export function parseRefreshResult<U>(result: unknown, context: ResultContext): ParsedResult<U> {
+  const { tokenType, ref, intervalConfigured, now } = context;
   // Reading a field may throw (a getter, a Proxy): inside the try, that reads as a malformed result.
   try {
     const r: Partial<Record<string, unknown>> = typeof result === 'object' && result !== null ? result : {};
@@ -43,7 +43,7 @@ export function parseRefreshResult<U>(result: unknown, context: ResultContext<U>
       {
         token: r.newAuthToken,
         // Without a new type the current scheme (default `'Bearer'`) is kept.
-        type: r.newAuthTokenType ?? session.tokenType,
+        type: r.newAuthTokenType ?? tokenType,
         lifetime: r.newAuthTokenExpireIn,
         refreshToken: r.newRefreshToken,
         refreshLifetime: r.newRefreshTokenExpiresIn,

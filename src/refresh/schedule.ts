@@ -1,7 +1,7 @@
 // When things are due, as pure functions of the state and the policy.
 import { passed } from '../token';
 import type { AuthSession, AuthState } from '../types';
-import { canRefresh, sessionEndsAt, type RefreshPolicy } from './decide';
+import { canRefresh, canRestore, sessionEndsAt, type RefreshPolicy } from './decide';
 
 /** `setTimeout` fires at once above this delay, so longer waits are taken in steps. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
@@ -52,8 +52,15 @@ export interface DueTimes {
 const NEVER: DueTimes = { end: null, expire: null, refresh: null };
 
 /** When each step is due for this state. */
-export function dueTimes({ session, refresh, tokenExpired }: AuthState, policy: RefreshPolicy): DueTimes {
-  if (session === null) return NEVER;
+export function dueTimes(
+  { session, refresh, tokenExpired, restoring }: AuthState,
+  policy: RefreshPolicy,
+): DueTimes {
+  if (session === null) {
+    // Secure mode after a reload: the restoring refresh is due at once (or at its retry).
+    if (!restoring || !canRestore(policy) || refresh.status === 'refreshing') return NEVER;
+    return { end: null, expire: null, refresh: refresh.status === 'retrying' ? refresh.retryAt : 0 };
+  }
   let refreshAt: number | null = null;
   if (canRefresh(session, policy) && refresh.status !== 'refreshing') {
     refreshAt = refresh.status === 'retrying' ? refresh.retryAt : refreshDueAt(session, policy);

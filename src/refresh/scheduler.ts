@@ -27,10 +27,7 @@ export interface Scheduler {
 const pageHidden = (): boolean => typeof document !== 'undefined' && document.visibilityState === 'hidden';
 
 /** The part of the config the scheduler reads. */
-type SchedulerConfig = Pick<
-  RefreshConfig,
-  'hasCallback' | 'intervalMs' | 'marginMs' | 'wallClockMs' | 'wake' | 'random'
->;
+type SchedulerConfig = Pick<RefreshConfig, 'marginMs' | 'wallClockMs' | 'wake' | 'random'>;
 
 /** Creates the scheduler for `engine`. */
 export function createScheduler(engine: RefreshEngine, config: SchedulerConfig): Scheduler {
@@ -69,7 +66,8 @@ export function createScheduler(engine: RefreshEngine, config: SchedulerConfig):
 
   function due(): number | null {
     const live = engine.live();
-    const at = nextWakeAt(live, config);
+    const policy = engine.policy();
+    const at = nextWakeAt(live, policy);
     if (at === null) {
       track(false);
       return null;
@@ -79,24 +77,26 @@ export function createScheduler(engine: RefreshEngine, config: SchedulerConfig):
     const wait = at - lead - Date.now();
     // Waits longer than a timer can take are taken in steps.
     if (wait > 0) return Math.min(wait, MAX_TIMER_DELAY);
-    const ref = refOf(live.session!);
+    const { session } = live;
     let dispatched = false;
-    for (const step of dueSteps(live, config, Date.now() + lead)) {
-      if (step === 'end') {
-        engine.endSession(live.session!);
-        return null;
-      }
-      if (step === 'expire') {
-        engine.dispatch(tokenExpired(ref));
-        dispatched = true;
-      } else if (engine.shownIsLive()) {
+    for (const step of dueSteps(live, policy, Date.now() + lead)) {
+      if (step === 'refresh') {
         // Starts (refreshStarted), joins a call in flight or waits behind one: each ends in an auth action.
-        void engine.refresh();
-        return null;
-      } else if (!dispatched) {
+        if (engine.shownIsLive()) {
+          void engine.refresh();
+          return null;
+        }
         // A past state is shown: nothing is sent until the present is back.
-        return PAST_STATE_POLL_MS;
+        return dispatched ? null : PAST_STATE_POLL_MS;
       }
+      // Ending and expiring concern a session; only a restore (secure mode) is due without one.
+      if (session === null) continue;
+      if (step === 'end') {
+        engine.endSession(session);
+        return null;
+      }
+      engine.dispatch(tokenExpired(refOf(session)));
+      dispatched = true;
     }
     return null;
   }

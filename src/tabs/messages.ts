@@ -17,7 +17,13 @@ export interface WireMessage {
 
 /** Another tab's news, validated. */
 export type TabMessage =
-  { kind: 'session'; session: AuthSession; stored: boolean } | { kind: 'signed-out'; ended: string };
+  | { kind: 'session'; session: AuthSession; stored: boolean }
+  | { kind: 'signed-out'; ended: string }
+  /** Secure mode: a tab with no tokens of its own asks the others for theirs. */
+  | { kind: 'ask' };
+
+/** What a tab posts to ask the others for the session they have (secure mode: storage holds none). */
+export const ASK_MESSAGE = { kind: KIND, ask: true } as const;
 
 /** What this tab announces: its session now (`null` after a sign-out, naming the session that `ended`). */
 export const wireMessage = ({
@@ -39,8 +45,9 @@ export const wireMessage = ({
  */
 export function parseMessage(data: unknown): TabMessage | null {
   if (typeof data !== 'object' || data === null) return null;
-  const message = data as Partial<Record<keyof WireMessage, unknown>>;
+  const message = data as Partial<Record<keyof WireMessage | 'ask', unknown>>;
   if (message.kind !== KIND) return null;
+  if (message.ask === true) return { kind: 'ask' };
   if (message.session === null) {
     return typeof message.ended === 'string' && message.ended !== ''
       ? { kind: 'signed-out', ended: message.ended }

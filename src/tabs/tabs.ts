@@ -4,8 +4,8 @@ import type { AuthStorage } from '../persist/storage';
 import {
   judgeMessage,
   storageNews,
+  type CanRefreshPolicy,
   type MessageVerdict,
-  type RefreshPolicy,
   type StorageNews,
 } from '../refresh/decide';
 import { isNewerSession } from '../session';
@@ -13,12 +13,14 @@ import { refreshFailed, refreshSucceeded, sessionRestored, sessionSynced, signIn
 import type { AuthSession, AuthState } from '../types';
 import { hostLocks } from './locks';
 import { createCookieMarker, markerCookieName, markerFor, parseMarker } from './marker';
-import { parseMessage, wireMessage, type TabMessage } from './messages';
+import { ASK_MESSAGE, parseMessage, wireMessage, type TabMessage } from './messages';
 import type { ChannelLike, CrossTabOptions, LockManagerLike } from './options';
 
 /** How often storage is read again while it lags behind the marker, and for how long at most. */
 const MARKER_POLL_MS = 25;
 const MARKER_WAIT_MS = 1_000;
+/** How long a tab in secure mode waits for the other tabs to answer before it calls the server. */
+export const ASK_WAIT_MS = 250;
 
 /** Another tab's news this tab accepted, to be dispatched as `sessionSynced`. */
 export type TabNews = { kind: 'adopt'; session: AuthSession } | { kind: 'end'; ended: string };
@@ -29,7 +31,7 @@ export interface TabsInput {
   storage: AuthStorage;
   crossTab: CrossTabOptions;
   /** Whether sessions can be refreshed here: a session over by itself is never adopted. */
-  policy: Pick<RefreshPolicy, 'hasCallback'>;
+  policy: CanRefreshPolicy;
   /** This tab's live auth state. */
   live: () => AuthState;
   /** Another tab's accepted news. */
@@ -51,9 +53,10 @@ export interface Tabs {
    * What storage says about `current` (this tab's session), read after this
    * tab's own pending write and once storage has caught up with the marker
    * (for up to a second; a marker that never is reached is stale and, from
-   * then on, holds nothing back).
+   * then on, holds nothing back). In secure mode, where storage holds no
+   * tokens, the other tabs are asked instead (`current` is `null` for a restore).
    */
-  readNews(current: AuthSession): Promise<StorageNews>;
+  readNews(current: AuthSession | null): Promise<StorageNews>;
   /** Records what an auth action changed, and announces what this tab did itself. */
   follow(step: FollowedAction): void;
   /** This tab's latest announcement is done: storage and the marker hold what it announced. */
@@ -118,13 +121,26 @@ export function createTabs({ authName, storage, crossTab, policy, live, onNews }
       endedHere: (id) => ended.has(id),
       signedOutSince,
       lastEnded,
+      restoring: live().restoring,
       policy,
       now: Date.now(),
     });
 
+  const post = (message: unknown): void => {
+    try {
+      channel?.postMessage(message);
+    } catch {
+      // Closed by a teardown that came first: nothing left to tell.
+    }
+  };
+
   const onMessage = ({ data }: { data: unknown }): void => {
     if (closed) return;
     const message = parseMessage(data);
+    // Secure mode: a tab with no tokens asks; one that has a session answers with it.
+    const own = live().session;
+    if (message?.kind === 'ask')
+      return void (own && post(wireMessage({ session: own, ended: null, stored: false })));
     if (message?.kind === 'session') {
       if (message.stored) known.add(message.session.id);
       else known.delete(message.session.id);
@@ -188,11 +204,7 @@ export function createTabs({ authName, storage, crossTab, policy, live, onNews }
       // The marker promises the next lock holder that storage has this generation: only once it does.
       if (session === null) marker?.write(null);
       else if (stored) marker?.write(markerFor(session));
-      try {
-        channel?.postMessage(wireMessage({ session, ended: endedId, stored }));
-      } catch {
-        // Closed by a teardown that came first: nothing left to tell.
-      }
+      post(wireMessage({ session, ended: endedId, stored }));
     })();
   }
 
@@ -201,6 +213,14 @@ export function createTabs({ authName, storage, crossTab, policy, live, onNews }
 
     async readNews(current) {
       await pendingWrite;
+      // Secure mode: storage holds no tokens. Ask the other tabs; an answer arrives as an announcement
+      // and is adopted, which the refresh sees as its session having moved on.
+      if (storage.tokensInMemory === true) {
+        post(ASK_MESSAGE);
+        await new Promise((resolve) => setTimeout(resolve, ASK_WAIT_MS));
+        return { kind: 'same' };
+      }
+      if (current === null) return { kind: 'same' };
       const raw = marker?.read() ?? null;
       const named = raw === staleMarker ? null : parseMarker(raw);
       for (let waited = 0; ; waited += MARKER_POLL_MS) {
