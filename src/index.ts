@@ -48,7 +48,7 @@ export {
   selectSessionStatus,
 } from './selectors';
 export { createRefresh } from './refresh/createRefresh';
-export { nextRefreshAt } from './refresh/nextRefreshAt';
+export { nextRefreshAt, type NextRefreshOptions } from './refresh/nextRefreshAt';
 export type {
   RefreshApiCallback,
   RefreshApiCallbackParam,

@@ -99,4 +99,11 @@ describe('nextRefreshAt', () => {
     expect(nextRefreshAt({ auth: state(null) }, options)).toBeNull();
     expect(nextRefreshAt({ auth: state(session()) }, undefined)).toBeNull();
   });
+
+  test('in secure mode a session without a refresh token of its own is refreshed too', () => {
+    const options = { refreshApiCallback, margin: 60 };
+    const cookieOnly = { auth: state(session({ refreshToken: null })) };
+    expect(nextRefreshAt(cookieOnly, options)).toBeNull();
+    expect(nextRefreshAt(cookieOnly, options, { authType: 'memory' })).toBe(T0 + 540_000);
+  });
 });

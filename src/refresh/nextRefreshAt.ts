@@ -1,7 +1,14 @@
+import type { AuthPersistOptions } from '../persist/persistAuthReducer';
 import type { AuthRootState } from '../types';
 import { canRefresh } from './decide';
 import { refreshDueAt } from './schedule';
 import type { RefreshOptions } from './types';
+
+/** What else {@link nextRefreshAt} needs to know of the store. */
+export interface NextRefreshOptions {
+  /** The store's `authType`: in `'memory'` (secure) mode sessions refresh with no refresh token of their own. */
+  authType?: AuthPersistOptions['authType'];
+}
 
 /**
  * When the scheduler next refreshes the session in `state` with these refresh
@@ -19,9 +26,11 @@ import type { RefreshOptions } from './types';
 export function nextRefreshAt<U>(
   state: AuthRootState<U>,
   refresh: Pick<RefreshOptions<U>, 'interval' | 'margin'> | undefined,
+  options: NextRefreshOptions = {},
 ): number | null {
   const { session, refresh: status } = state.auth;
-  const refreshable = session !== null && canRefresh(session, { hasCallback: refresh !== undefined });
+  const policy = { hasCallback: refresh !== undefined, refreshTokenInCookie: options.authType === 'memory' };
+  const refreshable = session !== null && canRefresh(session, policy);
   if (!refreshable || !refresh || status.status === 'refreshing') return null;
   if (status.status === 'retrying') return status.retryAt;
   return refreshDueAt(session, {
