@@ -1,6 +1,6 @@
 // What any script on the origin may post on the cross-tab channel: a message that is not a
 // well-formed announcement ends nothing, and nothing JSON cannot hold is adopted.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   createRefresh,
   selectAuthUser,
@@ -8,6 +8,7 @@ import {
   signIn,
   type AuthSession,
 } from 'redux-auth-kit';
+import { T0, withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { checkInvariants } from './support/invariants';
@@ -15,16 +16,10 @@ import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
 /** The message kind every announcement carries (src/refresh/crossTab.ts). */
 const KIND = 'redux-auth-kit/session';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 /** A signed-in tab and a channel of its name for the test to post on, as another script would. */
 async function signedInTab() {

@@ -9,6 +9,7 @@ import {
   selectRefreshToken,
   signIn,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { makeStore } from './support/harness';
 import { jwtFor } from './support/jwt';
@@ -21,12 +22,11 @@ function clearEveryCookie(): void {
   }
 }
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearEveryCookie();
 });
 afterEach(() => {
-  vi.useRealTimers();
   clearEveryCookie();
 });
 

@@ -2,7 +2,7 @@
 // token at once but answers 1.25 s into a 1 s timeout, called by a refreshApiCallback that
 // passes `signal` to `fetch` (as the README's example does). Its answer carries the only live
 // refresh token; losing it means the retry sends the spent one, and reuse revokes the family.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, expect, test } from 'vitest';
 import {
   createRefresh,
   selectAuthToken,
@@ -10,22 +10,18 @@ import {
   selectRefreshToken,
   signIn,
 } from 'redux-auth-kit';
+import { TIMERS_AND_DATE, withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 import { oauthRefresh, signInPayload, startOAuthServer, type OAuthTestServer } from './support/oauthServer';
 
 let server: OAuthTestServer;
+withFakeClock({ toFake: TIMERS_AND_DATE });
 beforeEach(async () => {
-  // Only timers and the clock are fake: real sockets need the real setImmediate and microtasks.
-  vi.useFakeTimers({
-    now: new Date('2026-01-01T00:00:00Z'),
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  });
   server = await startOAuthServer({ accessTokenLifetime: 60 });
 });
 afterEach(async () => {
   await server.close();
-  vi.useRealTimers();
 });
 
 test('an answer 1.25 s into a 1 s timeout, from a server that already rotated, keeps the session with no reuse', async () => {

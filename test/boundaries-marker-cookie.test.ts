@@ -2,19 +2,17 @@
 // @vitest-environment-options { "url": "https://app.example.com/" }
 // The generation-marker cookie beside localStorage gets the attributes of every other cookie
 // we write: Secure on https, and the configured cookieDomain.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { beforeEach, expect, test, vi } from 'vitest';
 import { markerCookieName, signIn, signOut } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { clearCookiesAndLocalStorage, cookiesOf } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 /** Every raw `document.cookie = …` assignment while `run` runs. */

@@ -3,25 +3,23 @@
 // holder to wait for a write; a marker naming another session than the stored one (left over,
 // or written by a tab whose stale write storage refused) must not stop refreshing for good.
 import Cookies from 'js-cookie';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { beforeEach, expect, test, vi } from 'vitest';
 import {
   markerCookieName,
   selectAuthHeader,
   selectIsAuthenticated,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { clearCookiesAndLocalStorage } from './support/cookies';
 import { openTabs } from './support/tabs';
 
 // Access tokens live 60 s: a refresh is due 30 s after each one arrives; calls take 100 ms.
 const LATENCY = 100;
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 test('a left-over marker naming another session does not stop the refresh', async () => {

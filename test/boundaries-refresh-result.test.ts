@@ -1,6 +1,6 @@
 // A refresh result is an input like any other: a newAuthUserState JSON cannot hold never
 // reaches the state (which must stay serializable for DevTools, replay and storage).
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test } from 'vitest';
 import {
   createRefresh,
   refreshNow,
@@ -9,17 +9,13 @@ import {
   signIn,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { checkInvariants } from './support/invariants';
 import { jwtFor } from './support/jwt';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const cyclic = (): unknown => {
   const user: Record<string, unknown> = { name: 'Grace' };

@@ -1,19 +1,15 @@
 // A sign-out in one tab racing a sign-in in another (each before the other's message arrives):
 // whichever wins, the tabs and storage end up agreeing, and no tab is signed out later by
 // finding storage emptied under it.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { openTabs } from './support/tabs';
 
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test('a sign-out of the old session in one tab 1 ms after a new sign-in in another leaves tabs and storage agreeing', async () => {
   const { tabs, hub, memory, authName, server, signInOn, snapshot, expectInSync } = await openTabs({

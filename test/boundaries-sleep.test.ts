@@ -2,9 +2,10 @@
 // withdraws the expired access token at once, before any asynchronous storage re-read, since
 // `withReauth` reads the header right after it.
 import type { BaseQueryApi, BaseQueryFn } from '@reduxjs/toolkit/query';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { checkClock, createRefresh, selectAuthHeader, selectIsAuthenticated, signIn } from 'redux-auth-kit';
 import { withReauth } from 'redux-auth-kit/query';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { checkInvariants } from './support/invariants';
@@ -12,12 +13,7 @@ import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 /** A tab (sharing storage with others: locks and a channel) signed in with a 60 s token and a 120 s refresh token. */
 async function tabThatSleeps() {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // Storage that refuses a refreshed session (a cookie set over its chunk limit, a full
 // localStorage) costs the stored copy, never the session: the next refresh still goes out.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { beforeEach, expect, test, vi } from 'vitest';
 import {
   createRefresh,
   refreshNow,
@@ -11,6 +11,7 @@ import {
   type AuthStorage,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { clearCookiesAndLocalStorage } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
@@ -18,14 +19,9 @@ import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 /** A memory engine that, like a full localStorage, refuses any value longer than `limit`. */

@@ -1,18 +1,14 @@
 // Tampered storage is removed, never restored: a stored value whose session sits under a
 // `__proto__` key instead of its own `session` key (redux-persist's getStoredState assigns
 // such a key as the prototype of the state it builds, so `.session` reads it) is not a session.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { selectIsAuthenticated } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { jwtFor } from './support/jwt';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test('a stored value whose session hides under a __proto__ key is removed, not restored', async () => {
   const session = {

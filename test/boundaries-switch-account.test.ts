@@ -1,15 +1,11 @@
 // Switching accounts in one tab (sign-out, then at once a new sign-in) reaches every tab: the
 // others end the old session and adopt the new one, even when messages take a few ms to arrive.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { openTabs } from './support/tabs';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test('a sign-out followed at once by a new sign-in in one tab signs every tab in to the new session', async () => {
   const { tabs, hub, signInOn, expectInSync } = await openTabs({ count: 2 });

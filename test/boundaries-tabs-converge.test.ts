@@ -1,17 +1,13 @@
 // Tabs converge on one session whatever order (and whatever instant) their sign-ins happen in:
 // two sign-ins within the same millisecond still leave every tab, and storage, on one of them.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
+import { withFakeClock } from './support/clock';
 import { openTabs } from './support/tabs';
 
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test('two sign-ins in the same millisecond in two tabs converge on one session', async () => {
   const { tabs, memory, authName, signInOn, expectInSync } = await openTabs({ count: 2, latencyMs: LATENCY });

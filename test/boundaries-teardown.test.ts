@@ -1,16 +1,12 @@
 // A store torn down (auth.dispose(), persistor.pause(), as the README says) writes nothing more:
 // a write it still had pending must not put back a session another tab has since signed out.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { refreshNow, selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { makeStore } from './support/harness';
 import { openTabs } from './support/tabs';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test('a store torn down right after adopting a refresh does not write that session back after another tab signs out', async () => {
   const { tabs, memory, authName, signInOn } = await openTabs({ count: 2, latencyMs: 0 });

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import Cookies from 'js-cookie';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   createRefresh,
   refreshNow,
@@ -10,19 +10,15 @@ import {
   signOut,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { T0, withFakeClock } from './support/clock';
 import { jwtFor as baseJwtFor, middleThird } from './support/jwt';
 import { clearCookiesAndLocalStorage, cookiesOf, expectNoTokenInCookies, jar } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
   // Stores of earlier tests are disposed; start every test with an empty jar and localStorage.
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 let unique = 0;

@@ -1,17 +1,13 @@
 import type { Middleware } from '@reduxjs/toolkit';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { createRefresh, refreshNow, signIn } from 'redux-auth-kit';
 import { createAuthListener } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const refresh = createRefresh({
   refreshApiCallback: async () => ({ isSuccess: true as const, newAuthToken: jwtFor(600) }),

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { createCookieMarker, selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { clearCookiesAndLocalStorage, expectNoTokenInCookies, jar } from './support/cookies';
 import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 
@@ -9,12 +10,9 @@ import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 describe('cookie storage', () => {

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { selectIsAuthenticated, type AuthStorage, type GenerationMarker } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 describe('without Web Locks', () => {
   test('with navigator.locks absent the tabs still refresh and stay in sync over the channel, and nothing throws', async () => {

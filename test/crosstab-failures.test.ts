@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { refreshNow, selectIsAuthenticated, selectRefreshToken, sessionSynced } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { createRotatingServer } from './support/rotatingServer';
 import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
@@ -11,12 +12,7 @@ const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 const TIMEOUT = 10_000;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 describe('a rejected refresh', () => {
   test('a rejection (the server revoked the family) in one tab signs out every tab and clears storage', async () => {

@@ -1,5 +1,5 @@
 import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
-import { afterEach, beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest';
+import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import {
   createRefresh,
   selectIsAuthenticated,
@@ -14,6 +14,7 @@ import {
   type GenerationMarker,
   type RefreshApiCallback,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createChannelHub } from './support/channel';
 import { createLockManager } from './support/locks';
@@ -30,13 +31,10 @@ const CYCLE = 30_000 + LATENCY;
 const realSetImmediate = globalThis.setImmediate;
 const realMacrotask = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
 afterEach(() => {
-  vi.useRealTimers();
   vi.unstubAllGlobals();
 });
+withFakeClock();
 
 interface TabOptions {
   /** Default: the shared hub, labelled with the tab's name; `null`: no channel. */

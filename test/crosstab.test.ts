@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   refreshNow,
   selectAuthToken,
@@ -9,6 +9,7 @@ import {
   signIn,
   signOut,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 
@@ -19,12 +20,7 @@ import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 describe('one refresh per expiry across tabs', () => {
   test.each([2, 5])(

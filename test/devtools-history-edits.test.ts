@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { selectIsAuthenticated, selectRefreshToken } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import {
   answersOf,
   expectOnlyLiveTokensSent,
@@ -12,12 +13,7 @@ import {
 const LIFETIME = 60_000;
 const TIMEOUT = 20_000;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 interface Scene {
   browser: DevToolsBrowser;

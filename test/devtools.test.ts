@@ -18,6 +18,7 @@ import {
   type RefreshApiResult,
 } from 'redux-auth-kit';
 import { createAuthStore } from 'redux-auth-kit/store';
+import { withFakeClock } from './support/clock';
 import { jwtFor, middleThird } from './support/jwt';
 import { uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -33,8 +34,6 @@ vi.mock('@reduxjs/toolkit', async (importOriginal) => {
   return { ...actual, configureStore };
 });
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
 const notes = createSlice({
   name: 'notes',
   initialState: { pasted: null as string | null, text: 'hello' },
@@ -46,13 +45,12 @@ const notes = createSlice({
 });
 
 const closers: Array<() => void> = [];
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
   configured.devTools.length = 0;
 });
 afterEach(() => {
   while (closers.length > 0) closers.pop()!();
-  vi.useRealTimers();
 });
 
 /** Every token and its middle third: none of them may survive redaction. */

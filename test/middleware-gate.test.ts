@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   configureStore,
   createListenerMiddleware,
@@ -14,15 +14,11 @@ import {
   type AuthRootState,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeListener } from './support/harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const todos: Reducer<number, UnknownAction> = (state = 0, action) =>
   action.type === 'todos/add' ? state + 1 : state;

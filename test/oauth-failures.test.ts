@@ -1,25 +1,21 @@
 // A real OAuth 2.0 server that fails: a 500, a request that hangs, an answer that comes after
 // the timeout (the token already rotated). None of them may cost the session or make any tab
 // send a spent refresh token. Access tokens live 60 s: a refresh is due 30 s after each arrives.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, expect, test } from 'vitest';
 import { selectAuthToken, selectIsAuthenticated, signIn } from 'redux-auth-kit';
+import { TIMERS_AND_DATE, withFakeClock } from './support/clock';
 import { oauthRefresh, signInPayload, startOAuthServer, type OAuthTestServer } from './support/oauthServer';
 import { openTabs } from './support/tabs';
 
 const HALF_LIFE = 30_000;
 
 let server: OAuthTestServer;
+withFakeClock({ toFake: TIMERS_AND_DATE });
 beforeEach(async () => {
-  // Only timers and the clock are fake: real sockets need the real setImmediate and microtasks.
-  vi.useFakeTimers({
-    now: new Date('2026-01-01T00:00:00Z'),
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  });
   server = await startOAuthServer({ accessTokenLifetime: 60 });
 });
 afterEach(async () => {
   await server.close();
-  vi.useRealTimers();
 });
 
 /** Four tabs sharing storage, a 2 s refresh timeout, signed in through the password grant. */

@@ -1,17 +1,13 @@
 import type { BaseQueryApi, BaseQueryFn } from '@reduxjs/toolkit/query';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { createRefresh, selectAuthToken, signIn, type RefreshApiResult } from 'redux-auth-kit';
 import { withReauth } from 'redux-auth-kit/query';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 interface Args {
   path: string;

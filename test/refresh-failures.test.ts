@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
 import {
   createRefresh,
@@ -16,18 +16,12 @@ import {
   type WakeReason,
 } from 'redux-auth-kit';
 import type { CreateAuthStoreOptions } from 'redux-auth-kit/store';
+import { T0, withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 /** Records every action that reaches the reducers. */
 function actionRecorder() {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   createRefresh,
   selectAuthHeader,
@@ -8,16 +8,12 @@ import {
   type RefreshApiCallbackParam,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 describe('the seed document example', () => {
   test('interval: 10 calls the callback at 10 s and applies its result', async () => {

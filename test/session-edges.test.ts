@@ -15,19 +15,18 @@ import {
   type AuthState,
 } from 'redux-auth-kit';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { T0, withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { jwtFor, makeJwt } from './support/jwt';
 import { createChannelHub } from './support/channel';
 import { createLockManager } from './support/locks';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-  localStorage.clear();
-});
 afterEach(() => {
-  vi.useRealTimers();
   vi.restoreAllMocks();
+});
+withFakeClock();
+beforeEach(() => {
+  localStorage.clear();
 });
 
 /** A refresh that always succeeds, recording the refresh token each call sent. */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   AuthError,
   selectAuthExpiresAt,
@@ -8,21 +8,16 @@ import {
   signIn,
   type SignInParams,
 } from 'redux-auth-kit';
+import { T0, withFakeClock } from './support/clock';
 import { jwtFor, makeJwt } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
 const nowS = (): number => Math.floor(Date.now() / 1000);
 const b64 = (value: string): string => Buffer.from(value).toString('base64url');
 const header = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 /** A store signed in as someone else, with that session flushed to storage. */
 async function signedInAsSomeoneElse() {

@@ -1,5 +1,5 @@
 import { configureStore, createListenerMiddleware } from '@reduxjs/toolkit';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import {
   authReducer,
   createAuthListener,
@@ -8,14 +8,10 @@ import {
   selectAuthToken,
   signIn,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test("the auth listeners work on an app's own listener middleware", async () => {
   const refreshApiCallback = vi.fn(async () => ({ isSuccess: true as const, newAuthToken: jwtFor(120) }));
