@@ -1,4 +1,4 @@
-import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
 import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import {
   createRefresh,
@@ -14,6 +14,7 @@ import {
   type GenerationMarker,
   type RefreshApiCallback,
 } from 'redux-auth-kit';
+import { recordActions } from './support/actions';
 import { withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createChannelHub } from './support/channel';
@@ -62,11 +63,7 @@ function openBrowser(server: RotatingServer = createRotatingServer()) {
   async function open(label: string, options: TabOptions = {}) {
     const client = server.client(label, { latencyMs: LATENCY });
     const logger = { error: vi.fn(), warn: vi.fn() };
-    const actions: UnknownAction[] = [];
-    const recorder: Middleware = () => (next) => (action) => {
-      actions.push(action as UnknownAction);
-      return next(action);
-    };
+    const { actions, middleware: recorder } = recordActions();
     const crossTab: CrossTabOptions | false =
       options.crossTab === false
         ? false

@@ -3,7 +3,6 @@ import type * as toolkit from '@reduxjs/toolkit';
 import {
   createSlice,
   type DevToolsEnhancerOptions,
-  type Middleware,
   type PayloadAction,
   type UnknownAction,
 } from '@reduxjs/toolkit';
@@ -18,6 +17,7 @@ import {
   type RefreshApiResult,
 } from 'redux-auth-kit';
 import { createAuthStore } from 'redux-auth-kit/store';
+import { recordActions } from './support/actions';
 import { withFakeClock } from './support/clock';
 import { jwtFor, middleThird } from './support/jwt';
 import { uniqueAuthName } from './support/harness';
@@ -70,15 +70,11 @@ function build(
   log: UnknownAction[],
   refreshApiCallback?: () => Promise<RefreshApiResult>,
 ) {
-  const recorder: Middleware = () => (next) => (action) => {
-    log.push(action as UnknownAction);
-    return next(action);
-  };
   const made = createAuthStore({
     authName,
     storage,
     reducer: { notes: notes.reducer },
-    middleware: [recorder],
+    middleware: [recordActions(log).middleware],
     listener: { wake: false, logger: silent },
     ...(refreshApiCallback !== undefined && { refresh: createRefresh({ refreshApiCallback }) }),
   });

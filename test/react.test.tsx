@@ -1,5 +1,4 @@
 // @vitest-environment jsdom
-import type { Middleware } from '@reduxjs/toolkit';
 import { act, cleanup, fireEvent, render, renderHook, screen } from '@testing-library/react';
 import { useState, type ReactNode } from 'react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -17,6 +16,7 @@ import {
   useSignIn,
   useSignOut,
 } from 'redux-auth-kit/react';
+import { recordActions } from './support/actions';
 import { withFakeClock } from './support/clock';
 import { jwtFor, makeJwt } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
@@ -164,11 +164,7 @@ describe('RequireAuth with useSignIn and useSignOut', () => {
   });
 
   test('useSignOut ignores what an event handler passes it', async () => {
-    const actions: unknown[] = [];
-    const recorder: Middleware = () => (next) => (action) => {
-      actions.push(action);
-      return next(action);
-    };
+    const { actions, middleware: recorder } = recordActions();
     const { store } = await makeStore<User>({
       authName: uniqueAuthName(),
       storage: createMemoryStorage().storage,

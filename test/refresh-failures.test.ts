@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   createRefresh,
   refreshFailed,
@@ -16,6 +16,7 @@ import {
   type WakeReason,
 } from 'redux-auth-kit';
 import type { CreateAuthStoreOptions } from 'redux-auth-kit/store';
+import { recordActions } from './support/actions';
 import { T0, withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
@@ -23,23 +24,13 @@ import { createMemoryStorage } from './support/memoryStorage';
 
 withFakeClock();
 
-/** Records every action that reaches the reducers. */
-function actionRecorder() {
-  const actions: UnknownAction[] = [];
-  const middleware: Middleware = () => (next) => (action) => {
-    actions.push(action as UnknownAction);
-    return next(action);
-  };
-  return { actions, middleware };
-}
-
 async function setup(
   refresh: RefreshOptions,
   listener: CreateAuthStoreOptions<unknown>['listener'] = {},
   token = jwtFor(600),
 ) {
   const memory = createMemoryStorage();
-  const recorder = actionRecorder();
+  const recorder = recordActions();
   const authName = uniqueAuthName();
   const made = await makeStore({
     authName,

@@ -1,4 +1,4 @@
-import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
 import { expect, vi } from 'vitest';
 import {
   createRefresh,
@@ -12,6 +12,7 @@ import {
   type LockManagerLike,
   type RefreshApiCallback,
 } from 'redux-auth-kit';
+import { recordActions } from './actions';
 import { makeStore, uniqueAuthName } from './harness';
 import { createChannelHub } from './channel';
 import { createLockManager } from './locks';
@@ -82,11 +83,7 @@ export async function openTabs(setup: TabsSetup) {
     const overrides = setup.tab?.(index, label, authName) ?? {};
     const client = server.client(label, { latencyMs: setup.latencyMs ?? 100 });
     const logger = { error: vi.fn(), warn: vi.fn() };
-    const actions: UnknownAction[] = [];
-    const recorder: Middleware = () => (next) => (action) => {
-      actions.push(action as UnknownAction);
-      return next(action);
-    };
+    const { actions, middleware: recorder } = recordActions();
     const crossTab: CrossTabOptions = {};
     if (!('locks' in overrides)) crossTab.locks = locks.manager;
     else if (overrides.locks !== undefined) crossTab.locks = overrides.locks;
