@@ -4,9 +4,7 @@ import {
   authReducer,
   createAuthStorage,
   createRefresh,
-  markerCookieName,
   refreshFailed,
-  refreshNow,
   refreshSucceeded,
   selectAuthHeader,
   sessionSynced,
@@ -28,18 +26,6 @@ withFakeClock();
 beforeEach(() => {
   localStorage.clear();
 });
-
-/** A refresh that always succeeds, recording the refresh token each call sent. */
-function recordingRefresh() {
-  const sent: Array<string | undefined> = [];
-  const refresh = createRefresh({
-    refreshApiCallback: async ({ refreshToken }) => {
-      sent.push(refreshToken);
-      return { isSuccess: true, newAuthToken: jwtFor(600) };
-    },
-  });
-  return { sent, refresh };
-}
 
 const signedIn = (): AuthState =>
   authReducer(undefined, signIn({ auth: { token: jwtFor(600) }, refresh: 'r1', userState: { name: 'Ada' } }));
@@ -190,58 +176,6 @@ test('storage refuses a session it could not read back, and keeps no token', asy
   localStorage.setItem('_auth', 'old');
   await storage.setItem('_auth', JSON.stringify({ session: 'null', _persist: '{}' }));
   expect(localStorage.getItem('_auth')).toBeNull();
-});
-
-test('a refresh whose session moved on while storage was re-read sends nothing', async () => {
-  const { sent, refresh } = recordingRefresh();
-  const { store, persistor } = await makeStore({
-    authName: uniqueAuthName(),
-    authType: 'localstorage',
-    refresh,
-  });
-  store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'r1' }));
-  await persistor.flush();
-  // While this tab reads storage before calling, another tab's refresh is announced: its write
-  // did not reach storage, so only the announcement says that r1 is spent.
-  const read = vi.spyOn(Storage.prototype, 'getItem').mockImplementationOnce(function (this: Storage, key) {
-    const session = store.getState().auth.session!;
-    store.dispatch(
-      sessionSynced({
-        session: { ...session, generation: 1, token: jwtFor(600), refreshToken: 'r2' },
-        now: Date.now(),
-      }),
-    );
-    // The stored value itself is still the old one.
-    return Storage.prototype.getItem.call(this, key);
-  });
-  const outcome = await (store.dispatch as (action: unknown) => Promise<unknown>)(refreshNow());
-
-  expect(read).toHaveBeenCalled();
-  expect(sent).toEqual([]);
-  expect(outcome).toEqual({ ok: true });
-  expect(store.getState().auth.session).toMatchObject({ generation: 1, refreshToken: 'r2' });
-});
-
-test('a refresh waiting for lagging storage settles as done when the session moves on meanwhile', async () => {
-  const { sent, refresh } = recordingRefresh();
-  const authName = uniqueAuthName();
-  const { store, persistor } = await makeStore({ authName, authType: 'localstorage', refresh });
-  store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'r1' }));
-  await persistor.flush();
-  const session = store.getState().auth.session!;
-  // The marker says another tab stored generation 1; this tab's localStorage has not caught up.
-  document.cookie = `${markerCookieName(authName)}=${session.id}.1; path=/`;
-  const outcome = (store.dispatch as (action: unknown) => Promise<unknown>)(refreshNow());
-  await vi.advanceTimersByTimeAsync(100);
-  // Its announcement arrives while this tab still waits for storage, which goes on lagging.
-  vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {});
-  store.dispatch(
-    sessionSynced({ session: { ...session, generation: 1, refreshToken: 'r2' }, now: Date.now() }),
-  );
-  await vi.advanceTimersByTimeAsync(1_500);
-
-  await expect(outcome).resolves.toEqual({ ok: true });
-  expect(sent).toEqual([]);
 });
 
 test('a sign-out from another tab ends only the session it names; a malformed one ends nothing', async () => {

@@ -9,6 +9,21 @@ export function clearCookiesAndLocalStorage(): void {
   localStorage.clear();
 }
 
+/** Removes every cookie the document holds, whatever its name (js-cookie's jar may not list it). */
+export function clearEveryCookie(): void {
+  for (const pair of document.cookie.split('; ').filter(Boolean)) {
+    const name = pair.slice(0, pair.indexOf('='));
+    document.cookie = `${name}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+  }
+}
+
+/** The decoded names of the cookies the document holds, in document order. */
+export const cookieNames = (): string[] =>
+  document.cookie
+    .split('; ')
+    .filter(Boolean)
+    .map((pair) => decodeURIComponent(pair.slice(0, pair.indexOf('='))));
+
 /** name → decoded value of every cookie the document holds. */
 export function jar(): Map<string, string> {
   const out = new Map<string, string>();

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 // @vitest-environment-options { "url": "https://app.example.com/" }
 // The generation-marker cookie beside localStorage gets the attributes of every other cookie
-// we write: Secure on https, and the configured cookieDomain.
+// we write: Secure on https, and the configured cookieDomain. A file of its own: the page is on
+// https, and the environment options above hold for a whole file.
 import { beforeEach, expect, test, vi } from 'vitest';
 import { markerCookieName, signIn, signOut } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
