@@ -67,6 +67,23 @@ describe('sign-out messages', () => {
     expect(selectIsAuthenticated(store.getState()), 'still signed in').toBe(true);
     expect(store.getState().auth.session).toEqual(before);
   });
+
+  test('a sign-out from another tab ends only the session it names; a malformed one ends nothing', async () => {
+    const hub = createChannelHub();
+    const authName = uniqueAuthName();
+    const { store } = await makeStore({ authName, listener: { crossTab: { channel: hub.as('A') } } });
+    store.dispatch(signIn({ auth: { token: jwtFor(600) }, refresh: 'r1' }));
+    const other = hub.as('B')(authName);
+    const signOutNaming = async (ended: unknown): Promise<void> => {
+      other.postMessage({ kind: 'redux-auth-kit/session', session: null, ended, stored: true });
+      await vi.advanceTimersByTimeAsync(10);
+    };
+
+    for (const ended of [42, null, 'another-session']) await signOutNaming(ended);
+    expect(store.getState().auth.session).not.toBeNull();
+    await signOutNaming(store.getState().auth.session!.id);
+    expect(store.getState().auth.session).toBeNull();
+  });
 });
 
 describe('sessions JSON cannot hold', () => {

@@ -3,6 +3,8 @@
 // localStorage) costs the stored copy, never the session: the next refresh still goes out.
 import { beforeEach, expect, test, vi } from 'vitest';
 import {
+  AuthError,
+  createAuthStorage,
   createRefresh,
   refreshNow,
   selectAuthToken,
@@ -70,3 +72,18 @@ test.each([
     await expect(store.dispatch(refreshNow())).resolves.not.toEqual({ ok: false, reason: 'signed-out' });
   },
 );
+
+test('storage refuses a session it could not read back, and keeps no token', async () => {
+  const storage = createAuthStorage({ authType: 'localstorage' });
+  const unreadable = JSON.stringify({
+    session: JSON.stringify({ id: 'x', token: 'secret' }),
+    _persist: '{}',
+  });
+  localStorage.setItem('_auth', 'old');
+  await expect(storage.setItem('_auth', unreadable)).rejects.toBeInstanceOf(AuthError);
+  expect(localStorage.getItem('_auth')).toBeNull();
+  // A signed-out state is removed without complaint.
+  localStorage.setItem('_auth', 'old');
+  await storage.setItem('_auth', JSON.stringify({ session: 'null', _persist: '{}' }));
+  expect(localStorage.getItem('_auth')).toBeNull();
+});
