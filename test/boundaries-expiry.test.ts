@@ -13,7 +13,7 @@ import {
   type SignInParams,
 } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
-import { clearCookiesAndLocalStorage } from './support/cookies';
+import { clearCookiesAndLocalStorage, cookieWrites } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { checkInvariants } from './support/invariants';
 import { jwtFor, makeJwt } from './support/jwt';
@@ -99,26 +99,6 @@ describe('refresh results with expiries a Date cannot hold', () => {
 });
 
 describe('cookie expiry', () => {
-  /** Every raw `document.cookie = …` assignment while `run` runs. */
-  async function cookieWrites(run: () => Promise<void>): Promise<string[]> {
-    const writes: string[] = [];
-    const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
-    Object.defineProperty(document, 'cookie', {
-      configurable: true,
-      get: () => native.get!.call(document),
-      set: (value: string) => {
-        writes.push(value);
-        native.set!.call(document, value);
-      },
-    });
-    try {
-      await run();
-    } finally {
-      delete (document as { cookie?: string }).cookie;
-    }
-    return writes;
-  }
-
   test('a refresh token living 1e13 seconds never writes a cookie with an invalid expiry date', async () => {
     const authName = uniqueAuthName();
     const { store, persistor } = await makeStore({ authName, authType: 'cookie' });

@@ -2,9 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { authDevToolsOptions } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
 import { middleThird } from './support/jwt';
-import { openDevToolsBrowser, REDUCER_KINDS, type DevToolsBrowser } from './support/devtools';
-
-const LIFETIME = 60_000;
+import { LIFETIME, openDevToolsBrowser, REDUCER_KINDS, type DevToolsBrowser } from './support/devtools';
 
 withFakeClock();
 

@@ -1,3 +1,5 @@
+// Real @redux-devtools/instrument, fake timers, a rotating server whose access tokens live 60 s
+// (LIFETIME: a refresh is due 30 s after each one arrives).
 import { describe, expect, test } from 'vitest';
 import { selectRefreshToken } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
@@ -6,15 +8,12 @@ import {
   dueTimesWithin,
   expectAtMostOnePerDueTime,
   expectOnlyLiveTokensSent,
+  LIFETIME,
   openDevToolsBrowser,
   REDUCER_KINDS,
+  TIMEOUT,
   type DevToolsTab,
 } from './support/devtools';
-
-// Real @redux-devtools/instrument, fake timers, a rotating server whose access tokens live 60 s
-// (a refresh is due 30 s after each one arrives).
-const LIFETIME = 60_000;
-const TIMEOUT = 20_000;
 
 withFakeClock();
 

@@ -5,14 +5,13 @@ import { withFakeClock } from './support/clock';
 import {
   answersOf,
   expectOnlyLiveTokensSent,
+  LIFETIME,
   openDevToolsBrowser,
   REDUCER_KINDS,
+  TIMEOUT,
   type DevToolsBrowser,
   type DevToolsTab,
 } from './support/devtools';
-
-const LIFETIME = 60_000;
-const TIMEOUT = 20_000;
 
 withFakeClock();
 

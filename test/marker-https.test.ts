@@ -6,7 +6,7 @@
 import { beforeEach, expect, test, vi } from 'vitest';
 import { markerCookieName, signIn, signOut } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
-import { clearCookiesAndLocalStorage, cookiesOf } from './support/cookies';
+import { clearCookiesAndLocalStorage, cookieWrites, cookiesOf } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
@@ -15,26 +15,6 @@ withFakeClock();
 beforeEach(() => {
   clearCookiesAndLocalStorage();
 });
-
-/** Every raw `document.cookie = …` assignment while `run` runs. */
-async function cookieWrites(run: () => Promise<void>): Promise<string[]> {
-  const writes: string[] = [];
-  const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
-  Object.defineProperty(document, 'cookie', {
-    configurable: true,
-    get: () => native.get!.call(document),
-    set: (value: string) => {
-      writes.push(value);
-      native.set!.call(document, value);
-    },
-  });
-  try {
-    await run();
-  } finally {
-    delete (document as { cookie?: string }).cookie;
-  }
-  return writes;
-}
 
 /** The attributes of a raw cookie write, lower-cased names → values (`true` for flags). */
 const attributesOf = (write: string): Map<string, string | true> =>

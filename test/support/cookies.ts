@@ -24,6 +24,26 @@ export const cookieNames = (): string[] =>
     .filter(Boolean)
     .map((pair) => decodeURIComponent(pair.slice(0, pair.indexOf('='))));
 
+/** Every raw `document.cookie = …` assignment while `run` runs. */
+export async function cookieWrites(run: () => Promise<void>): Promise<string[]> {
+  const writes: string[] = [];
+  const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+  Object.defineProperty(document, 'cookie', {
+    configurable: true,
+    get: () => native.get!.call(document),
+    set: (value: string) => {
+      writes.push(value);
+      native.set!.call(document, value);
+    },
+  });
+  try {
+    await run();
+  } finally {
+    delete (document as { cookie?: string }).cookie;
+  }
+  return writes;
+}
+
 /** name → decoded value of every cookie the document holds. */
 export function jar(): Map<string, string> {
   const out = new Map<string, string>();
