@@ -1,3 +1,6 @@
+// Tabs with a part of the browser missing, slow or switched off: no Web Locks, no BroadcastChannel,
+// storage that lags between tabs or refuses every write, cross-tab sync turned off. Access tokens
+// live 60 s (a refresh is due 30 s after each one arrives); every call takes 100 ms.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   selectIsAuthenticated,
