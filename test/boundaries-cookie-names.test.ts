@@ -9,32 +9,19 @@ import {
   selectRefreshToken,
   signIn,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
+import { clearEveryCookie, cookieNames } from './support/cookies';
 import { createChannelHub } from './support/channel';
 import { makeStore } from './support/harness';
 import { jwtFor } from './support/jwt';
 
-/** Removes every cookie the document holds, whatever its name. */
-function clearEveryCookie(): void {
-  for (const pair of document.cookie.split('; ').filter(Boolean)) {
-    const name = pair.slice(0, pair.indexOf('='));
-    document.cookie = `${name}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
-  }
-}
-
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearEveryCookie();
 });
 afterEach(() => {
-  vi.useRealTimers();
   clearEveryCookie();
 });
-
-const cookieNames = (): string[] =>
-  document.cookie
-    .split('; ')
-    .filter(Boolean)
-    .map((pair) => decodeURIComponent(pair.slice(0, pair.indexOf('='))));
 
 test.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
   'with authName "%s" cookie storage persists the session and a reload restores it',

@@ -2,7 +2,7 @@
 // Expiries at the edge of what a number (and a Date) can hold: whatever a token or a server
 // says, the state keeps finite epoch-ms expiries (or refuses the token), so it stays JSON and
 // the cookies it writes carry a real expiry date.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   AuthError,
   createRefresh,
@@ -12,21 +12,18 @@ import {
   type RefreshApiResult,
   type SignInParams,
 } from 'redux-auth-kit';
-import { clearCookiesAndLocalStorage } from './support/cookies';
+import { withFakeClock } from './support/clock';
+import { clearCookiesAndLocalStorage, cookieWrites } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { checkInvariants } from './support/invariants';
 import { jwtFor, makeJwt } from './support/jwt';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
 const nowS = (): number => Math.floor(Date.now() / 1000);
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 /**
@@ -102,26 +99,6 @@ describe('refresh results with expiries a Date cannot hold', () => {
 });
 
 describe('cookie expiry', () => {
-  /** Every raw `document.cookie = …` assignment while `run` runs. */
-  async function cookieWrites(run: () => Promise<void>): Promise<string[]> {
-    const writes: string[] = [];
-    const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
-    Object.defineProperty(document, 'cookie', {
-      configurable: true,
-      get: () => native.get!.call(document),
-      set: (value: string) => {
-        writes.push(value);
-        native.set!.call(document, value);
-      },
-    });
-    try {
-      await run();
-    } finally {
-      delete (document as { cookie?: string }).cookie;
-    }
-    return writes;
-  }
-
   test('a refresh token living 1e13 seconds never writes a cookie with an invalid expiry date', async () => {
     const authName = uniqueAuthName();
     const { store, persistor } = await makeStore({ authName, authType: 'cookie' });

@@ -1,18 +1,14 @@
 // A sign-in that could not live past the moment it is dispatched (its token already expired by
 // this clock, nothing to renew it) is refused by the action creator, as DESIGN.md asks of an
 // already-expired token, instead of signing in and out within one dispatch with no error.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test } from 'vitest';
 import { AuthError, signIn, type SignInParams } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { makeJwt } from './support/jwt';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 test.each<[string, () => SignInParams]>([
   [

@@ -1,8 +1,10 @@
 // @vitest-environment jsdom
 // Storage that refuses a refreshed session (a cookie set over its chunk limit, a full
 // localStorage) costs the stored copy, never the session: the next refresh still goes out.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { beforeEach, expect, test, vi } from 'vitest';
 import {
+  AuthError,
+  createAuthStorage,
   createRefresh,
   refreshNow,
   selectAuthToken,
@@ -11,6 +13,7 @@ import {
   type AuthStorage,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { clearCookiesAndLocalStorage } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
@@ -18,14 +21,9 @@ import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 /** A memory engine that, like a full localStorage, refuses any value longer than `limit`. */
@@ -74,3 +72,18 @@ test.each([
     await expect(store.dispatch(refreshNow())).resolves.not.toEqual({ ok: false, reason: 'signed-out' });
   },
 );
+
+test('storage refuses a session it could not read back, and keeps no token', async () => {
+  const storage = createAuthStorage({ authType: 'localstorage' });
+  const unreadable = JSON.stringify({
+    session: JSON.stringify({ id: 'x', token: 'secret' }),
+    _persist: '{}',
+  });
+  localStorage.setItem('_auth', 'old');
+  await expect(storage.setItem('_auth', unreadable)).rejects.toBeInstanceOf(AuthError);
+  expect(localStorage.getItem('_auth')).toBeNull();
+  // A signed-out state is removed without complaint.
+  localStorage.setItem('_auth', 'old');
+  await storage.setItem('_auth', JSON.stringify({ session: 'null', _persist: '{}' }));
+  expect(localStorage.getItem('_auth')).toBeNull();
+});

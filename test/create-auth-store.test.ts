@@ -1,28 +1,20 @@
-import type { Middleware } from '@reduxjs/toolkit';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { createRefresh, refreshNow, signIn } from 'redux-auth-kit';
 import { createAuthListener } from 'redux-auth-kit';
+import { recordActionTypes } from './support/actions';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const refresh = createRefresh({
   refreshApiCallback: async () => ({ isSuccess: true as const, newAuthToken: jwtFor(600) }),
 });
 
 test('middleware given as a function of getDefaultMiddleware keeps the persist exceptions and the auth middleware first', async () => {
-  const seen: string[] = [];
-  const spy: Middleware = () => (next) => (action) => {
-    seen.push((action as { type: string }).type);
-    return next(action);
-  };
+  const { actions: seen, middleware: spy } = recordActionTypes();
   const warn = vi.spyOn(console, 'error').mockImplementation(() => {});
   const { store } = await makeStore({
     authName: uniqueAuthName(),
@@ -42,11 +34,7 @@ test('middleware given as a function of getDefaultMiddleware keeps the persist e
 });
 
 test('middleware given as an array is appended to the defaults', async () => {
-  const seen: string[] = [];
-  const spy: Middleware = () => (next) => (action) => {
-    seen.push((action as { type: string }).type);
-    return next(action);
-  };
+  const { actions: seen, middleware: spy } = recordActionTypes();
   const { store } = await makeStore({
     authName: uniqueAuthName(),
     storage: createMemoryStorage().storage,

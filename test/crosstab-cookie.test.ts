@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createCookieMarker, selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { selectIsAuthenticated, signOut } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { clearCookiesAndLocalStorage, expectNoTokenInCookies, jar } from './support/cookies';
 import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 
@@ -9,12 +10,9 @@ import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 describe('cookie storage', () => {
@@ -64,43 +62,5 @@ describe('cookie storage', () => {
     await flushAll();
 
     expectNoTokenInCookies(authName, [...server.accessTokens, ...server.issued]);
-  });
-});
-
-describe('localStorage with the generation marker cookie', () => {
-  test('tabs sharing localStorage over ten expiry cycles make one refresh call per cycle and keep the marker current', async () => {
-    const { tabs, server, authName, signInOn, expectInSync } = await openTabs({
-      count: 3,
-      latencyMs: LATENCY,
-      persist: 'localstorage',
-      tab: (_index, _label, name) => ({ marker: createCookieMarker(`${name}.gen`) }),
-    });
-    const login = signInOn(tabs[0]!);
-    await vi.advanceTimersByTimeAsync(1);
-    for (let cycle = 1; cycle <= 10; cycle += 1) {
-      await vi.advanceTimersByTimeAsync(CYCLE);
-      expect(server.counters.refreshCalls).toBe(cycle);
-      expect(expectInSync().refreshToken).toBe(server.current(login.family));
-    }
-    expect(server.counters.reuseDetections).toBe(0);
-    expectEveryTokenSentOnce(server);
-    const session = tabs[0]!.store.getState().auth.session!;
-    expect(jar().get(`${authName}.gen`)).toBe(`${session.id}.${session.generation}`);
-    expect(localStorage.getItem(authName)).toContain(server.current(login.family));
-
-    tabs[1]!.store.dispatch(signOut());
-    await vi.advanceTimersByTimeAsync(1);
-    for (const tab of tabs) await tab.persistor.flush();
-    expect(jar().has(`${authName}.gen`)).toBe(false);
-    expect(localStorage.getItem(authName)).toBeNull();
-  });
-
-  test('createAuthStore keeps its default marker when the app injects other cross-tab parts', async () => {
-    // authType 'localstorage' in a DOM gets a `<authName>.gen` marker by default; passing
-    // `listener.crossTab` with only locks and a channel must not silently drop it.
-    const { tabs, authName, signInOn } = await openTabs({ count: 2, persist: 'localstorage' });
-    signInOn(tabs[0]!);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(jar().has(`${authName}.gen`)).toBe(true);
   });
 });

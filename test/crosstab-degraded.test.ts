@@ -1,16 +1,32 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { selectIsAuthenticated, type AuthStorage, type GenerationMarker } from 'redux-auth-kit';
-import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
+// Tabs with a part of the browser missing, slow or switched off: no Web Locks, no BroadcastChannel,
+// storage that lags between tabs or refuses every write, cross-tab sync turned off. Access tokens
+// live 60 s (a refresh is due 30 s after each one arrives); every call takes 100 ms.
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import {
+  selectIsAuthenticated,
+  selectRefreshStatus,
+  selectRefreshToken,
+  signIn,
+  type AuthStorage,
+  type GenerationMarker,
+} from 'redux-auth-kit';
+import { createChannelHub } from './support/channel';
+import { withFakeClock } from './support/clock';
+import { makeStore, uniqueAuthName } from './support/harness';
+import { createLockManager } from './support/locks';
+import {
+  expectEveryTokenSentOnce,
+  openBrowser,
+  openTabs,
+  signedIn,
+  synced,
+  type BrowserTab,
+} from './support/tabs';
 
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 describe('without Web Locks', () => {
   test('with navigator.locks absent the tabs still refresh and stay in sync over the channel, and nothing throws', async () => {
@@ -149,5 +165,122 @@ describe('the early lead of tabs without Web Locks', () => {
     expect(server.counters.refreshCalls).toBe(5);
     expect(server.counters.reuseDetections).toBe(0);
     expectInSync();
+  });
+});
+
+describe('without a BroadcastChannel', () => {
+  test("a tab's first write of the signed-out state it read at startup does not erase a session another tab stored meanwhile", async () => {
+    // Tab B has no BroadcastChannel (a host without one): it hears of nothing, it only shares storage.
+    const { tabs, memory, authName, server, signInOn } = await openTabs({
+      count: 2,
+      latencyMs: LATENCY,
+      tab: (index) => (index === 1 ? { channel: false } : {}),
+    });
+    const [a] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+    // Both tabs read an empty storage at startup; before B's first write goes out, A signs in.
+    const login = signInOn(a);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(memory.data.get(authName) ?? 'nothing', 'storage holds the session A signed in').toContain(
+      login.refreshToken,
+    );
+
+    await vi.advanceTimersByTimeAsync(CYCLE);
+    expect(server.counters.refreshCalls, 'A refreshed its session').toBe(1);
+    expect(selectIsAuthenticated(a.store.getState()), 'A is still signed in').toBe(true);
+  });
+});
+
+describe('a storage that refuses every write', () => {
+  test('with localStorage disabled the marker never stalls refreshes', async () => {
+    let value: string | null = null;
+    const marker: GenerationMarker = {
+      read: () => value,
+      write: (next) => {
+        value = next;
+      },
+    };
+    // Storage as in a browser that refuses it (Safari private mode, quota): nothing is ever written.
+    const disabled: AuthStorage = {
+      getItem: async () => null,
+      setItem: async () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      },
+      removeItem: async () => {},
+    };
+    // redux-persist reports every refused write on the console as well.
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { open, signInOn } = openBrowser();
+    const a = await open('A', { storage: disabled, marker });
+    signInOn(a);
+    let dueAt = Date.now() + 30_000;
+    await vi.advanceTimersByTimeAsync(1);
+
+    for (let cycle = 1; cycle <= 3; cycle += 1) {
+      await vi.advanceTimersByTimeAsync(dueAt + LATENCY - Date.now());
+      expect(a.client.calls).toHaveLength(cycle);
+      expect(a.client.calls[cycle - 1]?.at).toBe(dueAt);
+      expect(signedIn(a)).toBe(true);
+      expect(selectRefreshStatus(a.store.getState())).toBe('idle');
+      dueAt += CYCLE;
+    }
+    expect(consoleError).toHaveBeenCalledWith('Error storing data', expect.any(DOMException));
+  });
+});
+
+describe('a store with cross-tab sync off', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  test('crossTab: false keeps a store to itself', async () => {
+    // The runtime offers a lock manager and a BroadcastChannel, as a browser does.
+    const hub = createChannelHub();
+    const locks = createLockManager();
+    vi.stubGlobal('window', {});
+    vi.stubGlobal('navigator', { locks: locks.manager });
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class {
+        constructor(name: string) {
+          return hub(name);
+        }
+      },
+    );
+    const { server, memory, open } = openBrowser();
+    const a = await open('A', { crossTab: false });
+    const b = await open('B', { crossTab: false });
+    const signInWith = (tab: BrowserTab) => {
+      const login = server.login();
+      tab.store.dispatch(signIn({ auth: { token: login.accessToken }, refresh: login.refreshToken }));
+      return { login, at: Date.now() };
+    };
+
+    const first = signInWith(a);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(signedIn(b)).toBe(false);
+    const second = signInWith(b);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(selectRefreshToken(a.store.getState())).toBe(first.login.refreshToken);
+
+    await vi.advanceTimersByTimeAsync(first.at + CYCLE - Date.now());
+    expect(a.client.calls.map((call) => [call.at, call.refreshToken])).toEqual([
+      [first.at + 30_000, first.login.refreshToken],
+    ]);
+    expect(b.client.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(second.at + CYCLE - Date.now());
+    expect(b.client.calls.map((call) => [call.at, call.refreshToken])).toEqual([
+      [second.at + 30_000, second.login.refreshToken],
+    ]);
+    expect(a.client.calls).toHaveLength(1);
+    expect(selectRefreshToken(a.store.getState())).toBe(server.current(first.login.family));
+    expect(selectRefreshToken(b.store.getState())).toBe(server.current(second.login.family));
+    expect(synced(a)).toHaveLength(0);
+    expect(synced(b)).toHaveLength(0);
+    expect(locks.stats.requests).toBe(0);
+    expect(hub.openCount()).toBe(0);
+    expect(hub.stats.posted).toBe(0);
+
+    // The same runtime with cross-tab sync left on does open a channel (the stubs are live).
+    await makeStore({ authName: uniqueAuthName(), storage: memory.storage });
+    expect(hub.openCount()).toBe(1);
   });
 });

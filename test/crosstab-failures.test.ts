@@ -1,8 +1,15 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { refreshNow, selectIsAuthenticated, selectRefreshToken, sessionSynced } from 'redux-auth-kit';
+import { describe, expect, test, vi } from 'vitest';
+import {
+  refreshNow,
+  selectIsAuthenticated,
+  selectRefreshToken,
+  sessionSynced,
+  type RefreshApiCallback,
+} from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
-import { createRotatingServer } from './support/rotatingServer';
-import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
+import { createRotatingServer, type RotatingClient } from './support/rotatingServer';
+import { expectEveryTokenSentOnce, held, openBrowser, openTabs, signedIn } from './support/tabs';
 
 // Access tokens live 60 s (refresh due at 30 s), calls take 100 ms, the
 // refresh timeout is the default 10 s: a lock holder lets go within 10 s and a
@@ -11,12 +18,7 @@ const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 const TIMEOUT = 10_000;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 describe('a rejected refresh', () => {
   test('a rejection (the server revoked the family) in one tab signs out every tab and clears storage', async () => {
@@ -209,5 +211,44 @@ describe('a lock holder that hangs or freezes', () => {
     expect(server.counters.reuseDetections).toBe(0);
     expectEveryTokenSentOnce(server);
     expect(expectInSync().refreshToken).toBe(server.current(login.family));
+  });
+});
+
+describe('a refresh that outlives its timeout', () => {
+  test('a refresh that times out after reaching the server does not make another tab send the same refresh token', async () => {
+    const server = createRotatingServer();
+    const { open, signInOn } = openBrowser(server);
+    // The first refresh call in the browser reaches the server at once (the tokens rotate), but its
+    // answer arrives 12 s later, after the timeout, whatever the signal says.
+    let slowed = false;
+    const slowFirst =
+      (label: string) =>
+      (client: RotatingClient): RefreshApiCallback =>
+      async (param) => {
+        if (slowed) return client.callback(param);
+        slowed = true;
+        const answer = server.refresh(param.refreshToken, label);
+        await new Promise((resolve) => setTimeout(resolve, 12_000));
+        return answer.ok
+          ? { isSuccess: true, newAuthToken: answer.accessToken, newRefreshToken: answer.refreshToken }
+          : { isSuccess: false };
+      };
+    const tabs = [
+      await open('A', { callback: slowFirst('A') }),
+      await open('B', { callback: slowFirst('B') }),
+    ];
+    const [a, b] = [tabs[0]!, tabs[1]!];
+    const login = signInOn(a);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signedIn(b)).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(CYCLE + 12_000 + 1_000);
+    expect(server.counters.refreshCalls).toBeGreaterThanOrEqual(1);
+    expect(server.counters.reuseDetections).toBe(0);
+    expect(server.sentTwice()).toEqual([]);
+    const current = server.current(login.family);
+    expect(current).not.toBeNull();
+    expect(held(a)).toMatchObject({ signedIn: true, refreshToken: current });
+    expect(held(b)).toEqual(held(a));
   });
 });

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { createLockManager } from './support/locks';
 import { createRotatingServer } from './support/rotatingServer';
 
 // The fakes the cross-tab tests stand on must behave like the browser and a real server.
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 function gate() {
   let open!: () => void;

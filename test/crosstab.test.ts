@@ -1,30 +1,62 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import {
   refreshNow,
-  selectAuthToken,
   selectAuthUser,
   selectIsAuthenticated,
   selectRefreshToken,
   sessionSynced,
-  signIn,
   signOut,
+  type ChannelLike,
 } from 'redux-auth-kit';
-import { jwtFor } from './support/jwt';
-import { expectEveryTokenSentOnce, openTabs } from './support/tabs';
+import { withFakeClock } from './support/clock';
+import { makeStore } from './support/harness';
+import { createRotatingServer } from './support/rotatingServer';
+import { expectEveryTokenSentOnce, held, openBrowser, openTabs, signedIn, synced } from './support/tabs';
 
 // Tabs of one browser: the same authName, one storage, one lock manager, one
 // channel hub, and a server that rotates refresh tokens and revokes the whole
 // family when a spent one comes back. Access tokens live 60 s, so a refresh is
 // due 30 s after each one arrives; every call takes 100 ms on the network.
+// openTabs opens every tab at once; openBrowser one at a time, so that a later
+// tab restores from storage.
 const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+// Captured before fake timers replace it: lets Node report unhandled rejections between steps.
+const realSetImmediate = globalThis.setImmediate;
+const realMacrotask = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+
+withFakeClock();
+
+/** A channel whose outgoing messages can be held back and posted later, one at a time. */
+function holdableChannel(open: (name: string) => ChannelLike) {
+  let holding = false;
+  const queue: Array<{ channel: ChannelLike; data: unknown }> = [];
+  const factory = (name: string): ChannelLike => {
+    const channel = open(name);
+    return {
+      postMessage: (data) => {
+        if (holding) queue.push({ channel, data: structuredClone(data) });
+        else channel.postMessage(data);
+      },
+      addEventListener: (type, listener) => channel.addEventListener(type, listener),
+      removeEventListener: (type, listener) => channel.removeEventListener(type, listener),
+      close: () => channel.close(),
+    };
+  };
+  return {
+    factory,
+    queue,
+    hold: (): void => {
+      holding = true;
+    },
+    /** Posts the oldest held message now. */
+    releaseFirst: (): void => {
+      const next = queue.shift();
+      next?.channel.postMessage(next.data);
+    },
+  };
+}
 
 describe('one refresh per expiry across tabs', () => {
   test.each([2, 5])(
@@ -189,77 +221,174 @@ describe('updates from another tab', () => {
   });
 });
 
-// Messages travel as tasks, and two tabs can act before hearing of each other.
-describe('messages that cross on the way', () => {
-  test('an older session announced late does not replace a newer one', async () => {
-    const { tabs, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
-    const [a, b] = [tabs[0]!, tabs[1]!];
-    hub.knobs.delayMs = 1_000;
-    signInOn(a);
-    await vi.advanceTimersByTimeAsync(500);
-    // B signs in as someone else before A's (older) announcement arrives.
-    const token = jwtFor(60);
-    b.store.dispatch(signIn({ auth: { token }, refresh: 'rt-other' }));
-    await vi.advanceTimersByTimeAsync(2_000);
-    expect(expectInSync().token).toBe(token);
-    expect(selectAuthToken(a.store.getState())).toBe(token);
-  });
-
-  test('a refresh announced just before a sign-out in another tab does not bring the session back', async () => {
-    const { tabs, server, memory, authName, hub, signInOn, flushAll } = await openTabs({ count: 3 });
-    signInOn(tabs[0]!);
+describe('sliding refresh-token expiry', () => {
+  test('a tab whose own refresh-token expiry is out of date does not sign everyone out', async () => {
+    // Every refresh extends the refresh token's life to 60 s from then.
+    const server = createRotatingServer({ refreshTtl: 60 });
+    const { hub, open, signInOn } = openBrowser(server);
+    const a = await open('A');
+    // B refreshes only at the access token's expiry (a margin of 0), which is also when its
+    // refresh token expires unless it hears of A's refreshes.
+    const b = await open('B', { margin: 0 });
+    const start = Date.now();
+    const login = signInOn(a);
     await vi.advanceTimersByTimeAsync(1);
-    // Messages take 50 ms: tab A's refresh result and tab B's sign-out cross on the way.
-    hub.knobs.delayMs = 50;
-    await vi.advanceTimersByTimeAsync(CYCLE - 1);
-    expect(server.counters.refreshCalls).toBe(1);
-    tabs[1]!.store.dispatch(signOut());
-    await vi.advanceTimersByTimeAsync(100);
+    expect(signedIn(b)).toBe(true);
+    hub.knobs.drop = (delivery) => delivery.to === 'B';
 
-    for (const tab of tabs)
-      expect({ tab: tab.label, signedIn: selectIsAuthenticated(tab.store.getState()) }).toEqual({
-        tab: tab.label,
-        signedIn: false,
-      });
-    await flushAll();
+    // A refreshes at 30 s (refresh token now good until 90.1 s); B hears nothing.
+    await vi.advanceTimersByTimeAsync(start + CYCLE - Date.now());
+    expect(server.counters.refreshCalls).toBe(1);
+    expect(b.store.getState().auth.session?.refreshExpiresAt).toBe(start + 60_000);
+
+    // At 60 s B's refresh token has expired by its own record, not by storage's.
+    await vi.advanceTimersByTimeAsync(start + 60_050 - Date.now());
+    expect(held(a)).toMatchObject({
+      signedIn: true,
+      generation: 1,
+      refreshToken: server.current(login.family),
+    });
+    expect(held(b)).toEqual(held(a));
+    expect(b.store.getState().auth.session?.refreshExpiresAt).toBe(start + CYCLE + 60_000);
+    expect(a.actions.filter(signOut.match)).toHaveLength(0);
+    expect(server.counters.reuseDetections).toBe(0);
+  });
+});
+
+describe('sessions that ended in another tab', () => {
+  test('a tab that rehydrated its session and missed the sign-out message does not refresh it or write it back', async () => {
+    const { authName, server, hub, memory, open, signInOn } = openBrowser();
+    const a = await open('A');
+    const login = signInOn(a);
+    await vi.advanceTimersByTimeAsync(1);
+    await a.persistor.flush();
+    expect(memory.data.has(authName)).toBe(true);
+
+    // Tab B opens now: it restores the session from storage, not from a message.
+    const b = await open('B');
+    expect(held(b)).toMatchObject({ signedIn: true, refreshToken: login.refreshToken });
+    expect(synced(b)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await b.persistor.flush();
+
+    // A signs out; B never hears of it.
+    hub.knobs.drop = (delivery) => delivery.to === 'B';
+    a.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(1);
+    await a.persistor.flush();
     expect(memory.data.has(authName)).toBe(false);
-    await vi.advanceTimersByTimeAsync(3 * CYCLE);
-    expect(server.counters.refreshCalls).toBe(1);
-    for (const tab of tabs) expect(selectIsAuthenticated(tab.store.getState())).toBe(false);
+    expect(signedIn(b)).toBe(true);
+
+    // B's refresh comes due: storage says the session ended.
+    await vi.advanceTimersByTimeAsync(CYCLE);
+    expect(b.client.calls).toHaveLength(0);
+    expect(server.counters.refreshCalls).toBe(0);
+    expect(signedIn(b)).toBe(false);
+    await b.persistor.flush();
+    expect(memory.data.has(authName)).toBe(false);
+    const later = await open('C');
+    expect(signedIn(later)).toBe(false);
   });
 
-  test('a sign-in in one tab is not undone by another tab refreshing the previous session meanwhile', async () => {
-    const { tabs, server, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
-    const [a, b] = [tabs[0]!, tabs[1]!];
+  test('a late refresh announcement for a session that already ended does not sign in a tab opened after the sign-out', async () => {
+    const { authName, server, hub, memory, open, signInOn } = openBrowser();
+    const channel = holdableChannel(hub.as('A'));
+    const a = await open('A', { channel: channel.factory });
     signInOn(a);
     await vi.advanceTimersByTimeAsync(1);
-    hub.knobs.delayMs = 50;
-    // At 30 s tab A refreshes the session; while its call is on the network, the user signs in anew in tab B.
-    await vi.advanceTimersByTimeAsync(30_050 - 1);
-    expect(a.client.calls).toHaveLength(1);
-    const second = signInOn(b);
-    await vi.advanceTimersByTimeAsync(1_000);
 
+    // A refreshes; its announcement is slow to go out.
+    channel.hold();
+    await vi.advanceTimersByTimeAsync(CYCLE);
     expect(server.counters.refreshCalls).toBe(1);
-    const now = expectInSync();
-    expect(now.token).toBe(second.accessToken);
-    expect(now.refreshToken).toBe(second.refreshToken);
+    expect(channel.queue[0]?.data).toMatchObject({ session: { generation: 1 } });
+    a.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(1);
+    await a.persistor.flush();
+    expect(memory.data.has(authName)).toBe(false);
+
+    // A tab opened after the sign-out, then the refresh announcement reaches it.
+    const c = await open('C');
+    expect(signedIn(c)).toBe(false);
+    channel.releaseFirst();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signedIn(c)).toBe(false);
+    await c.persistor.flush();
+    expect(memory.data.has(authName)).toBe(false);
+    await vi.advanceTimersByTimeAsync(2 * CYCLE);
+    expect(server.counters.refreshCalls).toBe(1);
   });
 
-  test('a sign-out in one tab and a new sign-in in another that cross leave every tab on the new session', async () => {
-    const { tabs, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
-    const [a, b] = [tabs[0]!, tabs[1]!];
+  test('disposing right after sign-out still tells the other tabs and throws nothing', async () => {
+    const { authName, memory, open, signInOn } = openBrowser();
+    const a = await open('A');
+    const b = await open('B');
     signInOn(a);
-    await vi.advanceTimersByTimeAsync(1_000);
-    hub.knobs.delayMs = 50;
-    // B signs out of the first session; 10 ms later, before hearing of it, A signs in again.
-    b.store.dispatch(signOut());
-    await vi.advanceTimersByTimeAsync(10);
-    const second = signInOn(a);
-    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(signedIn(b)).toBe(true);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    onTestFinished(() => void process.off('unhandledRejection', onRejection));
 
-    const now = expectInSync();
-    expect(now.signedIn).toBe(true);
-    expect(now.token).toBe(second.accessToken);
+    // The tab closes as the user signs out.
+    a.store.dispatch(signOut());
+    a.auth.dispose();
+    await vi.advanceTimersByTimeAsync(10);
+    await realMacrotask();
+
+    expect(signedIn(b)).toBe(false);
+    expect(rejections).toEqual([]);
+    await b.persistor.flush();
+    expect(memory.data.has(authName)).toBe(false);
+  });
+
+  test('signing out while already signed out announces nothing', async () => {
+    const { authName, hub, memory, open, signInOn } = openBrowser();
+    const a = await open('A');
+    const b = await open('B');
+    // A does not hear of B's sign-in (say it was asleep): it is still signed out.
+    hub.knobs.drop = (delivery) => delivery.to === 'A';
+    signInOn(b);
+    await vi.advanceTimersByTimeAsync(1);
+    await b.persistor.flush();
+    await a.persistor.flush();
+    expect(signedIn(a)).toBe(false);
+    const stored = memory.data.get(authName);
+    expect(stored).toBeDefined();
+    const counts = { ...memory.counts };
+    const posted = hub.stats.posted;
+
+    a.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(10);
+    await a.persistor.flush();
+
+    expect(hub.stats.posted).toBe(posted);
+    expect(signedIn(b)).toBe(true);
+    expect(memory.data.get(authName)).toBe(stored);
+    expect(memory.counts).toEqual(counts);
+  });
+  // A store torn down (auth.dispose(), persistor.pause(), as the README says) writes nothing more:
+  // a write it still had pending must not put back a session another tab has since signed out.
+  test('a store torn down right after adopting a refresh does not write that session back after another tab signs out', async () => {
+    const { tabs, memory, authName, signInOn } = await openTabs({ count: 2, latencyMs: 0 });
+    const [a, b] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+    await vi.advanceTimersByTimeAsync(1);
+    signInOn(a);
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(a.store.dispatch(refreshNow())).resolves.toEqual({ ok: true });
+    // B adopts the refreshed session; its own write of it is due on redux-persist's next tick.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.store.getState().auth.session?.generation).toBe(1);
+    b.auth.dispose();
+    b.persistor.pause();
+
+    a.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(10);
+    expect(selectIsAuthenticated(a.store.getState())).toBe(false);
+    expect(memory.data.has(authName), 'storage holds no session after the sign-out').toBe(false);
+    // What a tab opened now (or a reload) finds.
+    const later = await makeStore({ authName, storage: memory.storage });
+    expect(selectIsAuthenticated(later.store.getState()), 'no session comes back to life').toBe(false);
   });
 });

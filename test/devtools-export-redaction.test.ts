@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { authDevToolsOptions } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { middleThird } from './support/jwt';
-import { openDevToolsBrowser, REDUCER_KINDS, type DevToolsBrowser } from './support/devtools';
+import { LIFETIME, openDevToolsBrowser, REDUCER_KINDS, type DevToolsBrowser } from './support/devtools';
 
-const LIFETIME = 60_000;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 /** Every token the server issued, and its middle third: none may reach DevTools. */
 const secretsOf = (browser: DevToolsBrowser): string[] =>

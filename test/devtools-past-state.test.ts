@@ -1,26 +1,21 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+// Real @redux-devtools/instrument, fake timers, a rotating server whose access tokens live 60 s
+// (LIFETIME: a refresh is due 30 s after each one arrives).
+import { describe, expect, test } from 'vitest';
 import { selectRefreshToken } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import {
   answersOf,
   dueTimesWithin,
   expectAtMostOnePerDueTime,
   expectOnlyLiveTokensSent,
+  LIFETIME,
   openDevToolsBrowser,
   REDUCER_KINDS,
+  TIMEOUT,
   type DevToolsTab,
 } from './support/devtools';
 
-// Real @redux-devtools/instrument, fake timers, a rotating server whose access tokens live 60 s
-// (a refresh is due 30 s after each one arrives).
-const LIFETIME = 60_000;
-const TIMEOUT = 20_000;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const pastStates = [
   {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { withFakeClock } from './support/clock';
 import {
   expectOnlyLiveTokensSent,
   openDevToolsBrowser,
@@ -21,12 +22,7 @@ const SHRINK = process.env.FC_SHRINK === '1';
 // Fake timers fake `performance` too; the runtime is measured on the real clock.
 const realNow = performance.now.bind(performance);
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 /** A place in the history, as a fraction of its length (so it means something whatever the length). */
 const at = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });

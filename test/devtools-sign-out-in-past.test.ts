@@ -1,24 +1,19 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { selectIsAuthenticated, selectRefreshToken } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import {
   answersOf,
   expectOnlyLiveTokensSent,
+  LIFETIME,
   openDevToolsBrowser,
   REDUCER_KINDS,
+  TIMEOUT,
   type DevToolsBrowser,
   type DevToolsTab,
 } from './support/devtools';
 
-const LIFETIME = 60_000;
-const TIMEOUT = 20_000;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const targets = [
   {

@@ -3,7 +3,6 @@ import type * as toolkit from '@reduxjs/toolkit';
 import {
   createSlice,
   type DevToolsEnhancerOptions,
-  type Middleware,
   type PayloadAction,
   type UnknownAction,
 } from '@reduxjs/toolkit';
@@ -18,6 +17,8 @@ import {
   type RefreshApiResult,
 } from 'redux-auth-kit';
 import { createAuthStore } from 'redux-auth-kit/store';
+import { recordActions } from './support/actions';
+import { withFakeClock } from './support/clock';
 import { jwtFor, middleThird } from './support/jwt';
 import { uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -33,8 +34,6 @@ vi.mock('@reduxjs/toolkit', async (importOriginal) => {
   return { ...actual, configureStore };
 });
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
 const notes = createSlice({
   name: 'notes',
   initialState: { pasted: null as string | null, text: 'hello' },
@@ -46,13 +45,12 @@ const notes = createSlice({
 });
 
 const closers: Array<() => void> = [];
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
   configured.devTools.length = 0;
 });
 afterEach(() => {
   while (closers.length > 0) closers.pop()!();
-  vi.useRealTimers();
 });
 
 /** Every token and its middle third: none of them may survive redaction. */
@@ -72,15 +70,11 @@ function build(
   log: UnknownAction[],
   refreshApiCallback?: () => Promise<RefreshApiResult>,
 ) {
-  const recorder: Middleware = () => (next) => (action) => {
-    log.push(action as UnknownAction);
-    return next(action);
-  };
   const made = createAuthStore({
     authName,
     storage,
     reducer: { notes: notes.reducer },
-    middleware: [recorder],
+    middleware: [recordActions(log).middleware],
     listener: { wake: false, logger: silent },
     ...(refreshApiCallback !== undefined && { refresh: createRefresh({ refreshApiCallback }) }),
   });

@@ -1,7 +1,7 @@
 // Refreshing against a real OAuth 2.0 server (@node-oauth/oauth2-server) over real HTTP:
 // rotating refresh tokens, reuse revoking the family, a deny-list. Access tokens are JWTs
 // living 60 s, so a refresh is due 30 s after each one arrives.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   createRefresh,
   selectAuthToken,
@@ -10,6 +10,7 @@ import {
   signIn,
   type AuthRootState,
 } from 'redux-auth-kit';
+import { TIMERS_AND_DATE, withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { checkInvariants, storageProbe } from './support/invariants';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -20,17 +21,12 @@ const LIFETIMES = 10;
 const HALF_LIFE = 30_000;
 
 let server: OAuthTestServer;
+withFakeClock({ toFake: TIMERS_AND_DATE });
 beforeEach(async () => {
-  // Only timers and the clock are fake: real sockets need the real setImmediate and microtasks.
-  vi.useFakeTimers({
-    now: new Date('2026-01-01T00:00:00Z'),
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  });
   server = await startOAuthServer({ accessTokenLifetime: 60 });
 });
 afterEach(async () => {
   await server.close();
-  vi.useRealTimers();
 });
 
 /** Whether the protected resource accepts `state`'s access token. */

@@ -15,6 +15,7 @@ import {
   signOut,
   type AuthListener,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { clearCookiesAndLocalStorage } from './support/cookies';
 import { uniqueAuthName } from './support/harness';
@@ -26,13 +27,12 @@ const LATENCY = 100;
 const CYCLE = 30_000 + LATENCY;
 
 const listeners: AuthListener[] = [];
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
 });
 afterEach(() => {
   while (listeners.length > 0) listeners.pop()!.dispose();
-  vi.useRealTimers();
 });
 
 /** `count` stores built by hand in the README's short form, as the tabs of one browser. */

@@ -1,6 +1,6 @@
 // Hosts that lack browser globals: React Native's Hermes has no DOMException, workers and Node no
 // window or document, Node 20 no navigator.locks. No jsdom pragma: this file runs in Node.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { configureStore } from '@reduxjs/toolkit';
 import {
   authReducer,
@@ -14,16 +14,14 @@ import {
   type RefreshApiCallbackParam,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeListener } from './support/harness';
 
 const original = globalThis.DOMException;
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
+withFakeClock();
 afterEach(() => {
   globalThis.DOMException = original;
-  vi.useRealTimers();
 });
 
 describe('a host without DOMException', () => {

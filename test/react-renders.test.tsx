@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { createSlice } from '@reduxjs/toolkit';
 import { act, cleanup, render } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createRefresh, refreshNow, signIn, type RefreshApiResult } from 'redux-auth-kit';
 import {
   AuthProvider,
@@ -12,6 +12,7 @@ import {
   useSessionStatus,
 } from 'redux-auth-kit/react';
 import type { AuthStore } from 'redux-auth-kit/store';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -26,12 +27,9 @@ const counter = createSlice({
   reducers: { increment: (n) => n + 1 },
 });
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
+withFakeClock();
 afterEach(() => {
   cleanup();
-  vi.useRealTimers();
 });
 
 /** A component that reads one hook and records the value of every render. */

@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import { act, cleanup, render } from '@testing-library/react';
 import { useLayoutEffect } from 'react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createRefresh, signIn, type RefreshApiCallbackParam, type RefreshApiResult } from 'redux-auth-kit';
 import type { Persistor } from 'redux-persist';
 import { createAuthStore, type AuthStore } from 'redux-auth-kit/store';
 import { AuthProvider, RequireAuth } from 'redux-auth-kit/react';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -16,12 +17,9 @@ interface User {
 
 const silent = { error: () => {}, warn: () => {} };
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
+withFakeClock();
 afterEach(() => {
   cleanup();
-  vi.useRealTimers();
 });
 
 function deferred<T>() {

@@ -1,8 +1,7 @@
 // @vitest-environment jsdom
-import type { Middleware } from '@reduxjs/toolkit';
 import { act, cleanup, fireEvent, render, renderHook, screen } from '@testing-library/react';
 import { useState, type ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { AuthError, createRefresh, signIn, type RefreshApiResult, type SignInParams } from 'redux-auth-kit';
 import type { AuthStore } from 'redux-auth-kit/store';
 import {
@@ -17,6 +16,8 @@ import {
   useSignIn,
   useSignOut,
 } from 'redux-auth-kit/react';
+import { recordActions } from './support/actions';
+import { withFakeClock } from './support/clock';
 import { jwtFor, makeJwt } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
@@ -25,12 +26,9 @@ interface User {
   name: string;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
+withFakeClock();
 afterEach(() => {
   cleanup();
-  vi.useRealTimers();
 });
 
 /** A JWT that expired an hour ago: far beyond the 300 s clock-skew tolerance. */
@@ -166,11 +164,7 @@ describe('RequireAuth with useSignIn and useSignOut', () => {
   });
 
   test('useSignOut ignores what an event handler passes it', async () => {
-    const actions: unknown[] = [];
-    const recorder: Middleware = () => (next) => (action) => {
-      actions.push(action);
-      return next(action);
-    };
+    const { actions, middleware: recorder } = recordActions();
     const { store } = await makeStore<User>({
       authName: uniqueAuthName(),
       storage: createMemoryStorage().storage,

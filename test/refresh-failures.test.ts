@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
+import { describe, expect, test, vi } from 'vitest';
+import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   createRefresh,
   refreshFailed,
@@ -16,28 +16,13 @@ import {
   type WakeReason,
 } from 'redux-auth-kit';
 import type { CreateAuthStoreOptions } from 'redux-auth-kit/store';
+import { recordActions } from './support/actions';
+import { T0, withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Records every action that reaches the reducers. */
-function actionRecorder() {
-  const actions: UnknownAction[] = [];
-  const middleware: Middleware = () => (next) => (action) => {
-    actions.push(action as UnknownAction);
-    return next(action);
-  };
-  return { actions, middleware };
-}
+withFakeClock();
 
 async function setup(
   refresh: RefreshOptions,
@@ -45,7 +30,7 @@ async function setup(
   token = jwtFor(600),
 ) {
   const memory = createMemoryStorage();
-  const recorder = actionRecorder();
+  const recorder = recordActions();
   const authName = uniqueAuthName();
   const made = await makeStore({
     authName,

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test, vi } from 'vitest';
 import type { Middleware } from '@reduxjs/toolkit';
 import {
   createRefresh,
@@ -15,18 +16,23 @@ import {
   type RefreshApiResult,
   type SessionStatus,
 } from 'redux-auth-kit';
+import { T0, withFakeClock } from './support/clock';
+import { checkInvariants, storageProbe } from './support/invariants';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
+import {
+  assertProperty,
+  freshClock,
+  openStore,
+  oracleStored,
+  propertyAuthName,
+  propertyTimeout,
+  recordingLogger,
+  storedCase,
+} from './support/properties';
 
-const T0 = new Date('2026-01-01T00:00:00Z').getTime();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 type Made = Awaited<ReturnType<typeof makeStore>>;
 
@@ -237,4 +243,121 @@ describe('reloading with tampered storage', () => {
     expect(selectAuthHeader(store.getState())).toBe(`Bearer ${fresh}`);
     expect(data.get(authName)).toContain(fresh);
   });
+
+  // Tampered storage is removed, never restored: a stored value whose session sits under a
+  // `__proto__` key instead of its own `session` key (redux-persist's getStoredState assigns
+  // such a key as the prototype of the state it builds, so `.session` reads it) is not a session.
+  test('a stored value whose session hides under a __proto__ key is removed, not restored', async () => {
+    const session = {
+      id: 'smuggled',
+      generation: 0,
+      token: jwtFor(600),
+      tokenType: 'Bearer',
+      expiresAt: Date.now() + 600_000,
+      receivedAt: Date.now(),
+      startedAt: Date.now(),
+      refreshToken: 'rt-smuggled',
+      refreshExpiresAt: null,
+      userState: { name: 'Mallory' },
+    };
+    // No own "session" key: only a "__proto__" one, holding (as a JSON text) an object with a session.
+    const text = `{"__proto__":${JSON.stringify(JSON.stringify({ session }))},"_persist":"{\\"version\\":-1}"}`;
+    expect(Object.prototype.hasOwnProperty.call(JSON.parse(text), 'session')).toBe(false);
+    const authName = uniqueAuthName();
+    const memory = createMemoryStorage({ [authName]: text });
+    const { store, persistor } = await makeStore({ authName, storage: memory.storage });
+    await vi.advanceTimersByTimeAsync(0);
+    await persistor.flush();
+    expect(selectIsAuthenticated(store.getState()), 'signed out').toBe(false);
+    expect(memory.data.has(authName), 'the tampered value is removed').toBe(false);
+  });
 });
+
+// Property: whatever storage holds at startup (random JSON, wrong shapes, one field corrupted,
+// truncated, `__proto__` keys), nothing throws; a value that is not a valid stored session by
+// the contract is removed and the store is signed out; a valid one is restored exactly (or
+// ends, with no network call, when its refresh token has expired); every invariant holds.
+test(
+  'rehydrating from any stored value never throws, removes what is not a valid session, restores what is, and keeps every invariant',
+  async () => {
+    await assertProperty(
+      'rehydrate (memory engine)',
+      fc.asyncProperty(
+        storedCase,
+        fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }),
+        async (stored, offset) => {
+          freshClock();
+          vi.setSystemTime(T0 + offset);
+          const authName = propertyAuthName();
+          const memory = createMemoryStorage(stored.text === null ? {} : { [authName]: stored.text });
+          const calls: Array<string | undefined> = [];
+          const { logger, logs } = recordingLogger();
+          const made = await openStore({
+            authName,
+            storage: memory.storage,
+            refresh: createRefresh({
+              refreshApiCallback: ({ refreshToken }) => {
+                calls.push(refreshToken);
+                return new Promise<never>(() => {});
+              },
+              // One call in flight for the whole run: never timed out and retried.
+              timeout: 3_600,
+            }),
+            logger,
+            // No wall-clock ticks: some runs wait days of fake time for a due refresh.
+            listener: { logger, crossTab: false, wallClockCheck: 0 },
+          });
+          try {
+            const { store, persistor } = made;
+            await vi.advanceTimersByTimeAsync(0);
+            await persistor.flush();
+            const state = store.getState();
+            const expected = oracleStored(stored.text);
+            const now = Date.now();
+            const ended =
+              expected !== null &&
+              ((expected.refreshExpiresAt !== null && expected.refreshExpiresAt <= now) ||
+                (expected.expiresAt !== null && expected.expiresAt <= now && expected.refreshToken === null));
+            const probe = storageProbe({ authName, memory: memory.data, tokens: stored.tokens });
+            const accessExpired = expected?.expiresAt != null && expected.expiresAt <= now;
+            if (expected === null || ended) {
+              expect(state.auth.session, 'signed out').toBeNull();
+              expect(memory.data.has(authName), 'the stored value is removed').toBe(false);
+            } else {
+              expect(state.auth.session, 'restored exactly').toStrictEqual(expected);
+              expect(selectSessionStatus(state)).toBe(accessExpired ? 'restoring' : 'signed-in');
+              // A live token is not refreshed at startup.
+              if (!accessExpired) expect(calls, 'no refresh call at startup').toEqual([]);
+            }
+            expect(logs.error, 'nothing logged as an error').toEqual([]);
+            checkInvariants(state, probe);
+
+            // An expired access token with a live refresh token is refreshed first: at once, or, for a
+            // refreshed token that arrived already expired, 30 s after it arrived (README: so a skewed
+            // clock never makes a refresh loop).
+            const arrivedExpired =
+              expected !== null &&
+              expected.generation > 0 &&
+              expected.expiresAt !== null &&
+              expected.expiresAt <= expected.receivedAt;
+            if (expected !== null && !ended && accessExpired && !arrivedExpired) {
+              expect(calls, 'one refresh call, at once').toEqual([expected.refreshToken]);
+            }
+            const dueAt = arrivedExpired ? Math.max(now, expected!.receivedAt + 30_000) : now;
+            await vi.advanceTimersByTimeAsync(dueAt - now + 30_000);
+            // The refresh token may expire before that refresh is due: then the session just ends.
+            const expiresFirst = expected?.refreshExpiresAt != null && expected.refreshExpiresAt <= dueAt;
+            if (expected === null || ended) expect(calls, 'no refresh call').toEqual([]);
+            else if (accessExpired && expiresFirst) expect(store.getState().auth.session).toBeNull();
+            else if (accessExpired) expect(calls, 'one refresh call').toEqual([expected.refreshToken]);
+            checkInvariants(store.getState(), probe);
+          } finally {
+            made.dispose();
+          }
+        },
+      ),
+      0x4e4d,
+    );
+  },
+  propertyTimeout(),
+);

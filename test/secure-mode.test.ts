@@ -2,7 +2,7 @@
 // Secure mode (authType: 'memory'): the refresh token lives in an HttpOnly cookie the page never
 // sees (here: a cookie jar the fake server reads, shared by the tabs of one browser), the access
 // token only in memory, and storage holds at most the hint that a session may exist.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   createRefresh,
   selectAuthToken,
@@ -13,6 +13,7 @@ import {
   type RefreshApiCallbackParam,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { createChannelHub } from './support/channel';
 import { clearCookiesAndLocalStorage } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
@@ -25,13 +26,10 @@ const LATENCY = 100;
 /** 60 s access tokens: a refresh is due 30 s after each one arrives. */
 const CYCLE = 30_000;
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
   sessionStorage.clear();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 /**

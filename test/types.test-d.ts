@@ -1,11 +1,14 @@
+import { createListenerMiddleware } from '@reduxjs/toolkit';
 import { describe, expectTypeOf, test } from 'vitest';
 import {
+  createAuthListener,
   createRefresh,
   nextRefreshAt,
   refreshNow,
   selectAuthHeader,
   selectAuthUser,
   type AuthRootState,
+  type AuthState,
   type RefreshApiCallbackParam,
   type RefreshOutcome,
 } from 'redux-auth-kit';
@@ -15,6 +18,8 @@ interface User {
   id: string;
   name: string;
 }
+
+type RootState = { auth: AuthState; n: number };
 
 describe('types', () => {
   test('selectAuthUser on AuthRootState<User> gives User | null', () => {
@@ -98,4 +103,13 @@ test('nextRefreshAt takes the refresh options createRefresh<User> returns', () =
   const refresh = createRefresh<User>({ refreshApiCallback: async () => ({ isSuccess: false }) });
   const state = {} as AuthRootState<User>;
   expectTypeOf(nextRefreshAt(state, refresh)).toEqualTypeOf<number | null>();
+});
+
+test('auth.startListening accepts the startListening of any listener middleware', () => {
+  const auth = createAuthListener();
+  expectTypeOf(auth.startListening(createListenerMiddleware<RootState>().startListening)).toEqualTypeOf<
+    () => void
+  >();
+  auth.startListening(createListenerMiddleware().startListening);
+  auth.startListening(createListenerMiddleware().startListening.withTypes<RootState>());
 });

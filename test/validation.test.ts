@@ -1,7 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { AuthError, signIn, type SignInParams } from 'redux-auth-kit';
+import {
+  AuthError,
+  authReducer,
+  refreshFailed,
+  refreshSucceeded,
+  sessionSynced,
+  signIn,
+  tokenExpired,
+  type AuthState,
+  type SignInParams,
+} from 'redux-auth-kit';
 import { parseRefreshResult } from '../src/refresh/result';
 import type { AuthSession } from '../src/types';
+import { T0, withFakeClock } from './support/clock';
 import { jwtFor, makeJwt } from './support/jwt';
 
 const NOW = Date.now();
@@ -60,6 +71,17 @@ describe('signIn names the field it refuses', () => {
       refresh: makeJwt({ iat: nowS - 7200, exp: nowS - 3600 + 86400 }),
     }).payload.refreshExpiresAt;
     expect(at).toBeGreaterThanOrEqual(before + 86_400_000 - 3_600_000);
+  });
+
+  test('a sign-in without a token says that the token is missing', () => {
+    for (const params of [undefined, {}, { auth: null }, { auth: {} }]) {
+      expect(() => signIn(params as never)).toThrowError(
+        expect.objectContaining({ code: 'invalid-token', message: 'auth.token is missing.' }),
+      );
+    }
+    expect(() => signIn({ auth: { token: jwtFor(60) }, refresh: 5 as never })).toThrowError(
+      /^refresh \(the refresh token\) must be a non-empty/,
+    );
   });
 });
 
@@ -146,5 +168,72 @@ describe('parseRefreshResult', () => {
     expect(parse({ ...base, newRefreshTokenExpiresIn: 30 })).toMatchObject({
       payload: { refreshToken: 'r2', refreshExpiresAt: NOW + 30_000 },
     });
+  });
+});
+
+const signedIn = (): AuthState =>
+  authReducer(undefined, signIn({ auth: { token: jwtFor(600) }, refresh: 'r1', userState: { name: 'Ada' } }));
+
+/** A refreshSucceeded payload with a new access token for `state`'s session. */
+const newTokensFor = ({ session }: AuthState) => ({
+  sessionId: session!.id,
+  generation: session!.generation,
+  token: 'next-token',
+  tokenType: 'Bearer',
+  expiresAt: T0 + 600_000,
+  receivedAt: T0,
+});
+
+describe('the auth reducer', () => {
+  withFakeClock();
+
+  describe('refreshSucceeded', () => {
+    test('keeps the refresh token, its expiry and the user state when the payload leaves them undefined', () => {
+      const state = signedIn();
+      const session = state.session!;
+      const next = authReducer(
+        state,
+        // Explicit `undefined`s, as a JavaScript caller may write them (the types forbid them).
+        refreshSucceeded({
+          ...newTokensFor(state),
+          refreshToken: undefined,
+          refreshExpiresAt: undefined,
+          userState: undefined,
+        } as never),
+      );
+      expect(next.session).toMatchObject({
+        generation: 1,
+        token: 'next-token',
+        refreshToken: 'r1',
+        refreshExpiresAt: session.refreshExpiresAt,
+        userState: { name: 'Ada' },
+      });
+    });
+
+    test('takes only session fields from its payload', () => {
+      const state = signedIn();
+      const session = state.session!;
+      const payload = {
+        ...newTokensFor(state),
+        startedAt: 1,
+        id: 'forged',
+        note: 'not a session field',
+      };
+      const next = authReducer(state, refreshSucceeded(payload));
+      expect(next.session).toEqual({ ...session, generation: 1, token: 'next-token', receivedAt: T0 });
+    });
+  });
+
+  test('actions naming no session change nothing while signed out, and never throw', () => {
+    const signedOut = authReducer(undefined, { type: 'init' });
+    const nameless = [
+      tokenExpired({} as never),
+      refreshFailed({ reason: 'network', retryAt: 1 } as never),
+      refreshSucceeded({ token: 't', tokenType: 'Bearer', expiresAt: null, receivedAt: T0 } as never),
+    ];
+    for (const action of nameless) expect(authReducer(signedOut, action)).toBe(signedOut);
+    // A sign-out naming an invalid session ends nothing.
+    const state = signedIn();
+    expect(authReducer(state, sessionSynced({ session: null, ended: null as never, now: T0 }))).toBe(state);
   });
 });

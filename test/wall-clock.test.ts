@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 // Waking up: the wall-clock check (a machine that slept fires no timer), wake-up events, and long waits.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   browserWakeSource,
   createRefresh,
@@ -11,17 +11,16 @@ import {
   type WakeReason,
   type WakeSource,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
+// Before the clock, so that it runs after real timers are back (after-hooks run in reverse order).
 afterEach(() => {
-  vi.useRealTimers();
   setVisibility('visible');
 });
+withFakeClock();
 
 function setVisibility(state: DocumentVisibilityState): void {
   Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });

@@ -9,6 +9,41 @@ export function clearCookiesAndLocalStorage(): void {
   localStorage.clear();
 }
 
+/** Removes every cookie the document holds, whatever its name (js-cookie's jar may not list it). */
+export function clearEveryCookie(): void {
+  for (const pair of document.cookie.split('; ').filter(Boolean)) {
+    const name = pair.slice(0, pair.indexOf('='));
+    document.cookie = `${name}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+  }
+}
+
+/** The decoded names of the cookies the document holds, in document order. */
+export const cookieNames = (): string[] =>
+  document.cookie
+    .split('; ')
+    .filter(Boolean)
+    .map((pair) => decodeURIComponent(pair.slice(0, pair.indexOf('='))));
+
+/** Every raw `document.cookie = …` assignment while `run` runs. */
+export async function cookieWrites(run: () => Promise<void>): Promise<string[]> {
+  const writes: string[] = [];
+  const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+  Object.defineProperty(document, 'cookie', {
+    configurable: true,
+    get: () => native.get!.call(document),
+    set: (value: string) => {
+      writes.push(value);
+      native.set!.call(document, value);
+    },
+  });
+  try {
+    await run();
+  } finally {
+    delete (document as { cookie?: string }).cookie;
+  }
+  return writes;
+}
+
 /** name → decoded value of every cookie the document holds. */
 export function jar(): Map<string, string> {
   const out = new Map<string, string>();

@@ -87,6 +87,11 @@ export interface Appended {
   pastAuthDiffers: boolean;
 }
 
+/** How long the default server's access tokens live, ms: a refresh is due 30 s after each one arrives. */
+export const LIFETIME = 60_000;
+/** The vitest timeout of one DevTools scenario test, ms (each runs many token lifetimes of fake time). */
+export const TIMEOUT = 20_000;
+
 export interface DevToolsSetup {
   kind: ReducerKind;
   /** Shared `'memory'` engine (default), or jsdom's `'localstorage'` (with its marker cookie). */

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { vi } from 'vitest';
 import type { AuthSession } from 'redux-auth-kit';
 import { createAuthStore, type CreateAuthStoreOptions } from 'redux-auth-kit/store';
+import { T0 } from './clock';
 import { isEpochMs } from './invariants';
 
 // Captured at import, before any test installs fake timers (they replace hrtime and performance).
@@ -15,8 +16,8 @@ export const FC_RUNS = Number(process.env.FC_RUNS) > 0 ? Math.floor(Number(proce
 /** A vitest timeout that grows with `FC_RUNS`: `msPerRun` per case, at least a minute. */
 export const propertyTimeout = (msPerRun = 60): number => Math.max(60_000, FC_RUNS * msPerRun);
 
-/** The clock every run starts at (fake timers). */
-export const T0 = new Date('2026-01-01T00:00:00Z').getTime();
+/** The clock every run starts at (fake timers): the fake clock's start. */
+export { T0 };
 
 /**
  * fast-check parameters: `FC_RUNS` cases, the property's own seed unless `FC_SEED` is set
@@ -54,6 +55,19 @@ export function freshClock(): void {
   vi.clearAllTimers();
   vi.setSystemTime(T0);
 }
+
+/** Any value a structured clone can carry (Date, Map, BigInt …; no functions, no symbols). */
+export const anyCloneable = fc.anything({
+  withBigInt: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withTypedArray: true,
+  withSparseArray: true,
+  withBoxedValues: true,
+  maxDepth: 2,
+});
 
 /** A logger that keeps what it was told. */
 export function recordingLogger() {

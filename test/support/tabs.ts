@@ -1,22 +1,26 @@
-import type { Middleware, UnknownAction } from '@reduxjs/toolkit';
+import type { UnknownAction } from '@reduxjs/toolkit';
 import { expect, vi } from 'vitest';
 import {
   createRefresh,
   selectAuthToken,
   selectIsAuthenticated,
   selectRefreshToken,
+  sessionSynced,
   signIn,
+  type AuthRootState,
   type AuthStorage,
+  type ChannelLike,
   type CrossTabOptions,
   type GenerationMarker,
   type LockManagerLike,
   type RefreshApiCallback,
 } from 'redux-auth-kit';
+import { recordActions } from './actions';
 import { makeStore, uniqueAuthName } from './harness';
 import { createChannelHub } from './channel';
 import { createLockManager } from './locks';
 import { createMemoryStorage } from './memoryStorage';
-import { createRotatingServer, type RotatingServer } from './rotatingServer';
+import { createRotatingServer, type RotatingClient, type RotatingServer } from './rotatingServer';
 
 /** Signs `store` in with a fresh login from `server`; returns the login. */
 export function signInWith(server: RotatingServer, store: { dispatch: (action: UnknownAction) => unknown }) {
@@ -82,11 +86,7 @@ export async function openTabs(setup: TabsSetup) {
     const overrides = setup.tab?.(index, label, authName) ?? {};
     const client = server.client(label, { latencyMs: setup.latencyMs ?? 100 });
     const logger = { error: vi.fn(), warn: vi.fn() };
-    const actions: UnknownAction[] = [];
-    const recorder: Middleware = () => (next) => (action) => {
-      actions.push(action as UnknownAction);
-      return next(action);
-    };
+    const { actions, middleware: recorder } = recordActions();
     const crossTab: CrossTabOptions = {};
     if (!('locks' in overrides)) crossTab.locks = locks.manager;
     else if (overrides.locks !== undefined) crossTab.locks = overrides.locks;
@@ -149,3 +149,80 @@ export function expectEveryTokenSentOnce(server: RotatingServer): void {
   expect(server.sentTwice()).toEqual([]);
   expect([...server.tokensSeen.keys()]).toEqual(server.issued.slice(0, -1));
 }
+
+/** How one tab of {@link openBrowser} is opened; anything left out uses the shared default. */
+export interface BrowserTabOptions {
+  /** Default: the shared hub, labelled with the tab's name; `null`: no channel. */
+  channel?: ((name: string) => ChannelLike) | null;
+  storage?: AuthStorage;
+  marker?: GenerationMarker;
+  /** `false`: no cross-tab coordination at all. */
+  crossTab?: false;
+  /** The refresh call, given the tab's client of the shared server (100 ms round trip). Default: that client. */
+  callback?: (client: RotatingClient) => RefreshApiCallback;
+  margin?: number;
+}
+
+/**
+ * One browser whose tabs open one at a time (so a later tab restores from
+ * storage): the same authName, shared memory storage, lock manager, channel
+ * hub and rotating server. Every refresh call takes 100 ms.
+ */
+export function openBrowser(server: RotatingServer = createRotatingServer()) {
+  const authName = uniqueAuthName();
+  const locks = createLockManager();
+  const hub = createChannelHub();
+  const memory = createMemoryStorage();
+
+  async function open(label: string, options: BrowserTabOptions = {}) {
+    const client = server.client(label, { latencyMs: 100 });
+    const logger = { error: vi.fn(), warn: vi.fn() };
+    const { actions, middleware: recorder } = recordActions();
+    const crossTab: CrossTabOptions | false =
+      options.crossTab === false
+        ? false
+        : {
+            locks: locks.manager,
+            channel: options.channel === undefined ? hub.as(label) : options.channel,
+            ...(options.marker !== undefined && { marker: options.marker }),
+          };
+    const made = await makeStore({
+      authName,
+      storage: options.storage ?? memory.storage,
+      logger: { error: vi.fn() },
+      refresh: createRefresh({
+        refreshApiCallback: options.callback?.(client) ?? client.callback,
+        ...(options.margin !== undefined && { margin: options.margin }),
+      }),
+      middleware: [recorder],
+      listener: { crossTab, logger, random: () => 0 },
+    });
+    return { label, ...made, client, logger, actions };
+  }
+  type Tab = Awaited<ReturnType<typeof open>>;
+
+  const signInOn = (tab: Tab) => signInWith(server, tab.store);
+
+  return { authName, server, locks, hub, memory, open, signInOn };
+}
+
+export type BrowserTab = Awaited<ReturnType<ReturnType<typeof openBrowser>['open']>>;
+
+/** A tab of {@link openTabs} or {@link openBrowser}: its store and the actions it reduced. */
+interface AnyTab {
+  store: { getState: () => AuthRootState };
+  actions: UnknownAction[];
+}
+
+/** Whether `tab` is signed in. */
+export const signedIn = (tab: Pick<AnyTab, 'store'>): boolean => selectIsAuthenticated(tab.store.getState());
+
+/** What `tab` holds of its session: enough to compare tabs without their access tokens. */
+export const held = (tab: Pick<AnyTab, 'store'>) => ({
+  signedIn: signedIn(tab),
+  refreshToken: selectRefreshToken(tab.store.getState()),
+  generation: tab.store.getState().auth.session?.generation ?? null,
+});
+
+/** The sessions `tab` adopted from other tabs. */
+export const synced = (tab: AnyTab): UnknownAction[] => tab.actions.filter(sessionSynced.match);

@@ -1,41 +1,20 @@
 // @vitest-environment jsdom
 // @vitest-environment-options { "url": "https://app.example.com/" }
 // The generation-marker cookie beside localStorage gets the attributes of every other cookie
-// we write: Secure on https, and the configured cookieDomain.
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+// we write: Secure on https, and the configured cookieDomain. A file of its own: the page is on
+// https, and the environment options above hold for a whole file.
+import { beforeEach, expect, test, vi } from 'vitest';
 import { markerCookieName, signIn, signOut } from 'redux-auth-kit';
-import { clearCookiesAndLocalStorage, cookiesOf } from './support/cookies';
+import { withFakeClock } from './support/clock';
+import { clearCookiesAndLocalStorage, cookieWrites, cookiesOf } from './support/cookies';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 
+withFakeClock();
 beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
   clearCookiesAndLocalStorage();
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** Every raw `document.cookie = …` assignment while `run` runs. */
-async function cookieWrites(run: () => Promise<void>): Promise<string[]> {
-  const writes: string[] = [];
-  const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
-  Object.defineProperty(document, 'cookie', {
-    configurable: true,
-    get: () => native.get!.call(document),
-    set: (value: string) => {
-      writes.push(value);
-      native.set!.call(document, value);
-    },
-  });
-  try {
-    await run();
-  } finally {
-    delete (document as { cookie?: string }).cookie;
-  }
-  return writes;
-}
 
 /** The attributes of a raw cookie write, lower-cased names → values (`true` for flags). */
 const attributesOf = (write: string): Map<string, string | true> =>

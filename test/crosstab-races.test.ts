@@ -1,16 +1,14 @@
-// Model-based property (fc.commands): two tabs of one browser (shared storage, Web Locks, a
-// channel, a generation marker) against a server that rotates refresh tokens and revokes the
-// family on reuse, driven through any interleaving of sign-ins, sign-outs, late results,
-// failures, timer advances, sleeps, wake events, other scripts' messages and reloads.
-// After every step every invariant holds and no spent refresh token is ever sent; once messages
-// have settled the tabs agree and follow the last sign-in or sign-out; and with a healthy
-// server a signed-in tab always gets a live token back within a minute.
+// Tabs of one browser act before hearing of each other: messages travel as tasks and take their
+// time, so sign-ins, sign-outs and refreshes in different tabs cross on the way. Whatever order
+// (and whatever instant) they happen in, the tabs and storage end up on one session. Access tokens
+// live 60 s (a refresh is due 30 s after each one arrives); every call takes 100 ms.
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   checkClock,
   createRefresh,
   selectAuthHeader,
+  selectAuthToken,
   selectIsAuthenticated,
   signIn,
   signOut,
@@ -21,7 +19,9 @@ import {
   type WakeReason,
 } from 'redux-auth-kit';
 import { createChannelHub } from './support/channel';
+import { withFakeClock } from './support/clock';
 import { checkInvariants, storageProbe } from './support/invariants';
+import { jwtFor } from './support/jwt';
 import { createLockManager } from './support/locks';
 import { createMemoryStorage } from './support/memoryStorage';
 import {
@@ -32,13 +32,174 @@ import {
   propertyTimeout,
 } from './support/properties';
 import { createRotatingServer } from './support/rotatingServer';
+import { openTabs } from './support/tabs';
 
-beforeAll(() => {
-  vi.useFakeTimers();
+const LATENCY = 100;
+const CYCLE = 30_000 + LATENCY;
+
+withFakeClock();
+
+describe('messages that cross on the way', () => {
+  test('an older session announced late does not replace a newer one', async () => {
+    const { tabs, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
+    const [a, b] = [tabs[0]!, tabs[1]!];
+    hub.knobs.delayMs = 1_000;
+    signInOn(a);
+    await vi.advanceTimersByTimeAsync(500);
+    // B signs in as someone else before A's (older) announcement arrives.
+    const token = jwtFor(60);
+    b.store.dispatch(signIn({ auth: { token }, refresh: 'rt-other' }));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(expectInSync().token).toBe(token);
+    expect(selectAuthToken(a.store.getState())).toBe(token);
+  });
+
+  test('a refresh announced just before a sign-out in another tab does not bring the session back', async () => {
+    const { tabs, server, memory, authName, hub, signInOn, flushAll } = await openTabs({ count: 3 });
+    signInOn(tabs[0]!);
+    await vi.advanceTimersByTimeAsync(1);
+    // Messages take 50 ms: tab A's refresh result and tab B's sign-out cross on the way.
+    hub.knobs.delayMs = 50;
+    await vi.advanceTimersByTimeAsync(CYCLE - 1);
+    expect(server.counters.refreshCalls).toBe(1);
+    tabs[1]!.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(100);
+
+    for (const tab of tabs)
+      expect({ tab: tab.label, signedIn: selectIsAuthenticated(tab.store.getState()) }).toEqual({
+        tab: tab.label,
+        signedIn: false,
+      });
+    await flushAll();
+    expect(memory.data.has(authName)).toBe(false);
+    await vi.advanceTimersByTimeAsync(3 * CYCLE);
+    expect(server.counters.refreshCalls).toBe(1);
+    for (const tab of tabs) expect(selectIsAuthenticated(tab.store.getState())).toBe(false);
+  });
+
+  test('a sign-in in one tab is not undone by another tab refreshing the previous session meanwhile', async () => {
+    const { tabs, server, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
+    const [a, b] = [tabs[0]!, tabs[1]!];
+    signInOn(a);
+    await vi.advanceTimersByTimeAsync(1);
+    hub.knobs.delayMs = 50;
+    // At 30 s tab A refreshes the session; while its call is on the network, the user signs in anew in tab B.
+    await vi.advanceTimersByTimeAsync(30_050 - 1);
+    expect(a.client.calls).toHaveLength(1);
+    const second = signInOn(b);
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(server.counters.refreshCalls).toBe(1);
+    const now = expectInSync();
+    expect(now.token).toBe(second.accessToken);
+    expect(now.refreshToken).toBe(second.refreshToken);
+  });
+
+  test('a sign-out in one tab and a new sign-in in another that cross leave every tab on the new session', async () => {
+    const { tabs, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
+    const [a, b] = [tabs[0]!, tabs[1]!];
+    signInOn(a);
+    await vi.advanceTimersByTimeAsync(1_000);
+    hub.knobs.delayMs = 50;
+    // B signs out of the first session; 10 ms later, before hearing of it, A signs in again.
+    b.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(10);
+    const second = signInOn(a);
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    const now = expectInSync();
+    expect(now.signedIn).toBe(true);
+    expect(now.token).toBe(second.accessToken);
+  });
+
+  // Switching accounts in one tab (sign-out, then at once a new sign-in) reaches every tab: the
+  // others end the old session and adopt the new one, even when messages take a few ms to arrive.
+  test('a sign-out followed at once by a new sign-in in one tab signs every tab in to the new session', async () => {
+    const { tabs, hub, signInOn, expectInSync } = await openTabs({ count: 2 });
+    const [a, b] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+    await vi.advanceTimersByTimeAsync(1);
+    signInOn(a);
+    await vi.advanceTimersByTimeAsync(10);
+    expectInSync();
+
+    // A browser delivers channel messages a little later than the dispatch that sent them.
+    hub.knobs.delayMs = 5;
+    a.store.dispatch(signOut());
+    const next = signInOn(a);
+    await vi.advanceTimersByTimeAsync(20);
+
+    expect(selectIsAuthenticated(b.store.getState()), 'tab B is signed in').toBe(true);
+    expect(expectInSync().refreshToken).toBe(next.refreshToken);
+  });
+
+  // Two sign-ins within the same millisecond still leave every tab, and storage, on one of them.
+  test('two sign-ins in the same millisecond in two tabs converge on one session', async () => {
+    const { tabs, memory, authName, signInOn, expectInSync } = await openTabs({
+      count: 2,
+      latencyMs: LATENCY,
+    });
+    const [a, b] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+    await vi.advanceTimersByTimeAsync(1);
+    signInOn(a);
+    signInOn(b);
+    await vi.advanceTimersByTimeAsync(10);
+    const ids = tabs.map((tab) => tab.store.getState().auth.session?.id);
+    expect(ids[0], 'both tabs hold the same session').toBe(ids[1]);
+    expectInSync();
+
+    // A refresh later they still agree, and storage holds their session.
+    await vi.advanceTimersByTimeAsync(CYCLE + 10);
+    const now = expectInSync();
+    expect(now.signedIn).toBe(true);
+    expect(memory.data.get(authName)).toContain(now.refreshToken!);
+  });
+
+  // A sign-out in one tab racing a sign-in in another (each before the other's message arrives):
+  // whichever wins, the tabs and storage end up agreeing, and no tab is signed out later by
+  // finding storage emptied under it.
+  test('a sign-out of the old session in one tab 1 ms after a new sign-in in another leaves tabs and storage agreeing', async () => {
+    const { tabs, hub, memory, authName, server, signInOn, snapshot, expectInSync } = await openTabs({
+      count: 2,
+      latencyMs: LATENCY,
+    });
+    const [a, b] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+    await vi.advanceTimersByTimeAsync(1);
+    signInOn(a);
+    await vi.advanceTimersByTimeAsync(10);
+    expectInSync();
+
+    // Messages take 5 ms: A signs in anew, and 1 ms later B signs out before hearing of it.
+    hub.knobs.delayMs = 5;
+    const second = signInOn(a);
+    await vi.advanceTimersByTimeAsync(1);
+    b.store.dispatch(signOut());
+    await vi.advanceTimersByTimeAsync(20);
+
+    const settled = expectInSync();
+    // Whatever the tabs agree on, storage (what a reload or a new tab reads) agrees with them.
+    if (settled.signedIn) expect(memory.data.get(authName)).toContain(second.refreshToken);
+    else expect(memory.data.has(authName)).toBe(false);
+
+    // One refresh cycle later nothing has changed by itself.
+    const refreshesBefore = server.counters.refreshCalls;
+    await vi.advanceTimersByTimeAsync(CYCLE);
+    for (const tab of tabs) {
+      expect(selectIsAuthenticated(tab.store.getState()), `tab ${tab.label} kept what it agreed on`).toBe(
+        settled.signedIn,
+      );
+    }
+    if (settled.signedIn) expect(server.counters.refreshCalls).toBeGreaterThan(refreshesBefore);
+    expect(snapshot(a).signedIn).toBe(snapshot(b).signedIn);
+  });
 });
-afterAll(() => {
-  vi.useRealTimers();
-});
+
+// The same for any interleaving: a model-based property (fc.commands) of two tabs of one browser
+// (shared storage, Web Locks, a channel, a generation marker) against a server that rotates
+// refresh tokens and revokes the family on reuse, driven through any interleaving of sign-ins,
+// sign-outs, late results, failures, timer advances, sleeps, wake events, other scripts' messages
+// and reloads. After every step every invariant holds and no spent refresh token is ever sent;
+// once messages have settled the tabs agree and follow the last sign-in or sign-out; and with a
+// healthy server a signed-in tab always gets a live token back within a minute.
 
 const LABELS = ['A', 'B'] as const;
 type Label = (typeof LABELS)[number];

@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+// The auth listeners on a store: auth.middleware, whose action-type gate keeps unrelated actions
+// away from them, or auth.startListening on an app's own listener middleware.
+import { describe, expect, test, vi } from 'vitest';
 import {
   configureStore,
   createListenerMiddleware,
@@ -8,21 +10,19 @@ import {
 } from '@reduxjs/toolkit';
 import {
   authReducer,
+  createAuthListener,
   createRefresh,
   refreshNow,
+  selectAuthToken,
   signIn,
   type AuthRootState,
   type RefreshApiResult,
 } from 'redux-auth-kit';
+import { withFakeClock } from './support/clock';
 import { jwtFor } from './support/jwt';
 import { makeListener } from './support/harness';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeClock();
 
 const todos: Reducer<number, UnknownAction> = (state = 0, action) =>
   action.type === 'todos/add' ? state + 1 : state;
@@ -127,5 +127,33 @@ describe('the action-type gate', () => {
     const outcome = store.dispatch(refreshNow());
     expect(outcome).toBeInstanceOf(Promise);
     await expect(outcome).resolves.toEqual({ ok: true });
+  });
+});
+
+describe('an app listener middleware instead of auth.middleware', () => {
+  test("the auth listeners work on an app's own listener middleware", async () => {
+    const refreshApiCallback = vi.fn(async () => ({ isSuccess: true as const, newAuthToken: jwtFor(120) }));
+    const auth = createAuthListener({ refresh: createRefresh({ refreshApiCallback }), wake: false });
+    const appListener = createListenerMiddleware();
+    const stop = auth.startListening(appListener.startListening);
+    const store = configureStore({
+      reducer: { auth: authReducer },
+      middleware: (gDM) => gDM().prepend(appListener.middleware),
+    });
+    store.dispatch(signIn({ auth: { token: jwtFor(120) }, refresh: 'r1' }));
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+
+    // There dispatch returns the action; auth.refresh() gives the outcome and joins the flight.
+    const before = selectAuthToken(store.getState());
+    expect(store.dispatch(refreshNow())).toEqual(refreshNow());
+    await expect(auth.refresh()).resolves.toEqual({ ok: true });
+    expect(refreshApiCallback).toHaveBeenCalledTimes(2);
+    expect(selectAuthToken(store.getState())).not.toBe(before);
+
+    stop();
+    auth.dispose();
   });
 });
