@@ -10,9 +10,9 @@ import {
   type ReducerKind,
 } from './support/devtools';
 
-// Runs: FC_RUNS (default 200). Seed: FC_SEED (default: a fresh one, printed when the property fails).
+// Runs: FC_RUNS (default 1,000). Seed: FC_SEED (default: a fresh one, printed when the property fails).
 // Shrinking: off by default so a failure on broken code ends fast; FC_SHRINK=1 turns it on.
-const RUNS = Number(process.env.FC_RUNS ?? 200);
+const RUNS = Number(process.env.FC_RUNS ?? 1_000);
 const SEED =
   process.env.FC_SEED === undefined
     ? (Date.now() ^ (Math.random() * 2 ** 31)) | 0
@@ -155,6 +155,19 @@ const INSTANT_BUDGET = (commands: number): number => 3 + 2 * commands;
  */
 const PAST_BUDGET = (changes: number): number => 3 * (2 + changes);
 
+/** Monitor actions that rewrite the live history (and recompute every state). */
+const EDITS = new Set<Command['op']>([
+  'toggleAction',
+  'setActionsActive',
+  'sweep',
+  'commit',
+  'rollback',
+  'reset',
+  'reorderAction',
+  'import',
+  'pauseRecording',
+]);
+
 /** What the runs exercised, printed with the runtime: a property that never got there proves little. */
 const coverage = { runs: 0, refreshed: 0, heldPast: 0, heldPastThroughDue: 0, calls: 0 };
 
@@ -178,6 +191,8 @@ async function checkSequence(kind: ReducerKind, commands: Command[]): Promise<vo
     /** Library actions appended while a past state was shown, and the commands run meanwhile. */
     let streak = { actions: 0, commands: 0, otherCallsBefore: 0 };
     const held = { past: false, throughDue: false };
+    /** Log entries before the first edit of the history: rule 3 is judged on those. */
+    let beforeEdits = Infinity;
     // Every run starts signed in, so the sequence has a session to get wrong.
     const steps: Command[] = [
       { op: 'signIn', tab: 'A' },
@@ -196,6 +211,7 @@ async function checkSequence(kind: ReducerKind, commands: Command[]): Promise<vo
         if (c.ms >= 30_000) held.throughDue = true;
       }
       const step = `step ${i} ${JSON.stringify(c)}`;
+      if (EDITS.has(c.op)) beforeEdits = Math.min(beforeEdits, a.log.length, b.log.length);
       try {
         await execute(run, c);
       } catch (error) {
@@ -234,9 +250,13 @@ async function checkSequence(kind: ReducerKind, commands: Command[]): Promise<vo
           );
         }
         // 3. While a past state of another auth state is shown no refresh starts (one already in
-        //    flight at the jump completes, with the live token: rule 1).
+        //    flight at the jump completes, with the live token: rule 1). Judged until the history is
+        //    first edited: an edit recomputes every state, and the library then follows the session
+        //    its auth actions produced, which the monitor's rewritten present no longer is.
         const startedWhilePast = [a, b].flatMap((tab) =>
-          tab.log.filter((x) => x.pastAuthDiffers && !x.byTest && x.type === 'auth/refreshStarted'),
+          tab.log
+            .slice(0, beforeEdits)
+            .filter((x) => x.pastAuthDiffers && !x.byTest && x.type === 'auth/refreshStarted'),
         );
         expect(startedWhilePast.length, 'refreshes started while a past state was shown').toBe(0);
       });

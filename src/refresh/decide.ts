@@ -243,9 +243,17 @@ const actedOn = ({ session, tokenExpired, restoring, refresh }: AuthState): stri
 export interface RootWatch {
   /** The root state the latest action left: the present, as far as actions show it. */
   tip: unknown;
-  /** A root state known to be a past one: shown while the live history moved on without it. */
+  /** A root state known to be a past one (shown while the live history moved on without it), or `null`. */
   held: unknown;
+  /**
+   * Auth actions reached the live history while a past state was shown: the present is no longer
+   * `tip` but a state the engine has not seen.
+   */
+  tipMoved: boolean;
 }
+
+/** Nothing known but the present, `tip`. */
+export const rootWatchAt = (tip: unknown): RootWatch => ({ tip, held: null, tipMoved: false });
 
 /** What an action showed of the root state. */
 export interface ActionRoots {
@@ -262,23 +270,25 @@ export interface ActionRoots {
  * that stays put through an action that changed the live auth state is past.
  */
 export function rootAfterAction(watch: RootWatch, { before, after, liveChanged }: ActionRoots): RootWatch {
-  if (after !== before || before === watch.tip) return { tip: after, held: null };
-  return liveChanged ? { tip: watch.tip, held: before } : watch;
+  if (after !== before || before === watch.tip) return rootWatchAt(after);
+  return liveChanged ? { tip: watch.tip, held: before, tipMoved: true } : watch;
 }
 
 /**
  * Whether `shown` is the present. A state without the live auth state is not
- * (and is held as past); one with it is the present when it is the state the
- * latest action left, or — once a past state is held — any other state (the
- * monitor went back to the present after the live history moved on).
+ * (and is held as past). One with it is the present when it is the state the
+ * latest action left — or, once the live history moved on while a past state
+ * was held, any state but that one (the monitor went back to a present the
+ * engine has not seen). A history edit (skip, reorder, import) recomputes every
+ * state: then only the next action shows the present again.
  */
 export function judgeShownRoot(
   shown: unknown,
   authMatches: boolean,
   watch: RootWatch,
 ): { present: boolean; watch: RootWatch } {
-  if (authMatches && (shown === watch.tip || (watch.held !== null && shown !== watch.held))) {
-    return { present: true, watch: { tip: shown, held: null } };
-  }
-  return { present: false, watch: { tip: watch.tip, held: shown } };
+  const backToPresent = watch.tipMoved && watch.held !== null && shown !== watch.held;
+  if (authMatches && (shown === watch.tip || backToPresent))
+    return { present: true, watch: rootWatchAt(shown) };
+  return { present: false, watch: { ...watch, held: shown } };
 }

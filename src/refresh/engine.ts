@@ -15,6 +15,7 @@ import {
   outcomeOfFate,
   resultFate,
   rootAfterAction,
+  rootWatchAt,
   type RefreshPolicy,
   type RootWatch,
 } from './decide';
@@ -213,7 +214,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     live: () => live,
     shownIsLive,
     sawAction(before, after, liveChanged) {
-      roots = rootAfterAction(roots ?? { tip: before, held: null }, { before, after, liveChanged });
+      roots = rootAfterAction(roots ?? rootWatchAt(before), { before, after, liveChanged });
     },
     dispatch,
     refresh,
