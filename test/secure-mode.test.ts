@@ -241,3 +241,24 @@ describe('tabs in secure mode', () => {
     },
   );
 });
+
+describe('the hint while a reload restores', () => {
+  test('stays in storage until the restore ends, so a second reload meanwhile restores too', async () => {
+    const server = createRotatingServer();
+    const browser = browserOf(server);
+    const first = await browser.openTab('A');
+    browser.login(first);
+    await vi.advanceTimersByTimeAsync(1);
+    await first.persistor.flush();
+    first.auth.dispose();
+
+    const reloaded = await browser.openTab('A');
+    expect(selectSessionStatus(reloaded.store.getState())).toBe('restoring');
+    await reloaded.persistor.flush();
+    expect(localStorage.getItem(browser.authName)).toContain('a session may exist');
+    await vi.advanceTimersByTimeAsync(1_000);
+    await reloaded.persistor.flush();
+    expect(selectSessionStatus(reloaded.store.getState())).toBe('signed-in');
+    expect(localStorage.getItem(browser.authName)).toContain('a session may exist');
+  });
+});

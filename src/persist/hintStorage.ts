@@ -23,7 +23,9 @@ export function createHintStorage(engine: AuthStorage): AuthStorage {
     tokensInMemory: true,
     getItem: async (key) => ((await engine.getItem(key)) === HINT_VALUE ? HINT_VALUE : null),
     setItem: async (key, value) => {
-      if (decodeStoredSession(value) === null) await engine.removeItem(key);
+      // A session, or a restore still under way, keeps the hint; signed out removes it.
+      const restoring = (JSON.parse(value) as { restoring?: unknown }).restoring === 'true';
+      if (decodeStoredSession(value) === null && !restoring) await engine.removeItem(key);
       else await engine.setItem(key, HINT_VALUE);
     },
     removeItem: (key) => engine.removeItem(key),

@@ -166,7 +166,9 @@ export function authPersistConfig(
     key,
     keyPrefix: '',
     storage,
-    whitelist: ['session'],
+    // Secure mode also keeps `restoring`: redux-persist writes the state once it has rehydrated, and
+    // while a reload restores the session by a refresh, the hint must stay for a second reload.
+    whitelist: storage.tokensInMemory === true ? ['session', 'restoring'] : ['session'],
     // Our engines answer at once; the default 5 s timeout would only start a stray timer.
     timeout: 0,
     stateReconciler: (_inbound, _original, reduced) => reduced,
