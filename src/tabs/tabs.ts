@@ -147,11 +147,10 @@ export function createTabs({ authName, storage, crossTab, policy, live, onNews }
     }
     const verdict = judge(message);
     if (verdict.kind === 'adopt' || verdict.kind === 'end') onNews(verdict);
-    if (verdict.kind === 'ignore') return;
     // Signed out by another tab, or offered a session signed in before this tab signed out: storage
     // tells what lives. The session the other tab ended may have been replaced there already.
-    const wanted = verdict.kind === 'adopt-if-stored' ? verdict.session : null;
     if (verdict.kind !== 'adopt-if-stored' && verdict.kind !== 'end') return;
+    const wanted = verdict.kind === 'adopt-if-stored' ? verdict.session : null;
     void readStored().then((stored) => {
       if (closed || stored === null || (wanted !== null && stored.id !== wanted.id)) return;
       const session = wanted !== null && isNewerSession(wanted, stored) ? wanted : stored;
