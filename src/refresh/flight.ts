@@ -92,9 +92,9 @@ export function createFlight<U>(
   let resolve!: (outcome: RefreshOutcome) => void;
   const outcome = new Promise<RefreshOutcome>((settle) => (resolve = settle));
 
-  /** Settles the callers' outcome (the first settlement wins) and returns it. */
+  /** Settles the callers' outcome (the first settlement wins: a promise resolves once) and returns it. */
   const settle = (result: RefreshOutcome): RefreshOutcome => {
-    if (!settled) resolve(result);
+    resolve(result);
     settled = true;
     return result;
   };

@@ -6,7 +6,7 @@ import { REHYDRATE } from '../persist/persistAuthReducer';
 import { isSessionHint } from '../persist/hintStorage';
 import { registeredAuthStorage } from '../persist/registry';
 import { parseStoredSession } from '../persist/validate';
-import { authReducer, sessionRestored } from '../slice';
+import { authSlice, sessionRestored } from '../slice';
 import type { AuthRootState, AuthState } from '../types';
 import { resolveConfig } from './config';
 import { createRefreshEngine } from './engine';
@@ -24,7 +24,7 @@ function isAuthTraffic(action: unknown): boolean {
 
 /** The auth slice of a root state, or a fresh one when none is mounted. */
 const authOf = (state: unknown): AuthState =>
-  (state as Partial<AuthRootState> | undefined)?.auth ?? authReducer(undefined, { type: '' });
+  (state as Partial<AuthRootState> | undefined)?.auth ?? authSlice.getInitialState();
 
 /** What redux-persist's `REHYDRATE` carries. */
 interface RehydrateAction extends UnknownAction {
