@@ -149,7 +149,9 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
         if (current === null || isNewerSession(next, current)) await engine.setItem(key, value);
       }),
     removeItem: (key) => serial(() => remove(key)),
-    close: () => void (closed = true),
+    close: () => {
+      closed = true;
+    },
   };
 }
 

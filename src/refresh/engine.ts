@@ -87,7 +87,9 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   /** The refresh policy: the config's, and whether the storage keeps tokens in memory only (secure mode). */
   let policy: RefreshPolicy = config;
 
-  const dispatch = (action: UnknownAction): void => void store?.dispatch(action);
+  const dispatch = (action: UnknownAction): void => {
+    store?.dispatch(action);
+  };
 
   // Another tab's news arrives as its own action, so DevTools shows where it came from.
   const apply = (news: TabNews): void =>

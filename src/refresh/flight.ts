@@ -179,7 +179,9 @@ export function createFlight<U>(
       deadline,
       graceMs: config.graceMs,
       // Callers stop waiting at the timeout; the retry waits for the grace to end.
-      onTimeout: () => void settle(superseded() ?? fail('timeout', graceEnd)),
+      onTimeout: () => {
+        settle(superseded() ?? fail('timeout', graceEnd));
+      },
     });
     // A result for a session that has ended or moved on must change nothing.
     const late = superseded();
@@ -247,7 +249,9 @@ export function createFlight<U>(
           })
         : attempt();
       return run.then(
-        (result) => void (result && settle(result)),
+        (result) => {
+          if (result) settle(result);
+        },
         (error: unknown) => {
           // Something threw while a result was applied (an app reducer, say), or a frozen-tab steal took
           // our lock: a transient failure, so the session is retried instead of stuck in 'refreshing'.

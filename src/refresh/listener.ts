@@ -76,8 +76,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     const stored = typeof payload === 'object' && payload !== null && hasOwn(payload, 'session');
     const field = stored ? (payload as { session: unknown }).session : undefined;
     // Secure mode stores only a hint: the session is restored by a refresh.
-    if (isSessionHint(field))
-      return void engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: true }));
+    if (isSessionHint(field)) {
+      engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: true }));
+      return;
+    }
     const session = parseStoredSession(field);
     engine.dispatch(sessionRestored({ session, now: Date.now() }));
     if (err !== undefined || (payload !== undefined && session === null)) {
@@ -95,7 +97,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       if (!engine.attached) engine.attach(api, authOf(api.getOriginalState()));
       engine.follow(action);
     }
-    if (refreshNow.match(action)) return void engine.refresh();
+    if (refreshNow.match(action)) {
+      void engine.refresh();
+      return;
+    }
     if (checkClock.match(action)) return scheduler.wake('clock');
     if (action.type === REHYDRATE) {
       if ((action as RehydrateAction).key === authName) restore(action);

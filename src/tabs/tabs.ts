@@ -139,8 +139,10 @@ export function createTabs({ authName, storage, crossTab, policy, live, onNews }
     const message = parseMessage(data);
     // Secure mode: a tab with no tokens asks; one that has a session answers with it.
     const own = live().session;
-    if (message?.kind === 'ask')
-      return void (own && post(wireMessage({ session: own, ended: null, stored: false })));
+    if (message?.kind === 'ask') {
+      if (own) post(wireMessage({ session: own, ended: null, stored: false }));
+      return;
+    }
     if (message?.kind === 'session') {
       if (message.stored) known.add(message.session.id);
       else known.delete(message.session.id);
