@@ -147,12 +147,12 @@ export function createFlight<U>(
     const news = read.value;
     if (news.kind === 'same') return null;
     if (news.kind === 'lagging') return superseded() ?? fail(onLag);
-    host.apply(
-      news.kind === 'newer'
-        ? { kind: 'adopt', session: news.session }
-        : { kind: 'end', ended: ref.sessionId },
-    );
-    return news.kind === 'newer' ? { ok: true } : SIGNED_OUT;
+    if (news.kind === 'newer') {
+      host.apply({ kind: 'adopt', session: news.session });
+      return { ok: true };
+    }
+    host.apply({ kind: 'end', ended: ref.sessionId });
+    return SIGNED_OUT;
   }
 
   /** The attempt under the lock: its outcome, or `null` when that was settled earlier (at the timeout). */
