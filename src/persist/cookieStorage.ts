@@ -132,8 +132,9 @@ export function cookieAttributes(
  */
 export function createCookieStorage(options: CookieStorageOptions = {}): AuthStorage {
   const { secure, sameSite = 'Lax', expiresAt, maxChunks = 4 } = options;
-  if (sameSite === 'None' && secure === false)
+  if (sameSite === 'None' && secure === false) {
     raise('invalid-option', 'cookie sameSite "None" requires secure');
+  }
   if (!Number.isSafeInteger(maxChunks) || maxChunks < 1) {
     raise('invalid-option', '"maxChunks" must be a positive integer');
   }
