@@ -86,6 +86,7 @@ export function createFlight<U>(
   callback: RefreshApiCallback<U>,
 ): Flight {
   const { config, tabs } = host;
+  const { logger, timeoutMs, graceMs } = config;
   const ref = session ? refOf(session) : RESTORE_REF;
   const abort = createFlightAbort();
   let settled = false;
@@ -158,8 +159,8 @@ export function createFlight<U>(
   /** The attempt under the lock: its outcome, or `null` when that was settled earlier (at the timeout). */
   async function attempt(): Promise<RefreshOutcome | null> {
     // The timeout bounds the whole attempt, and with it how long the lock is held (plus the grace).
-    const deadline = Date.now() + config.timeoutMs;
-    const graceEnd = deadline + config.graceMs;
+    const deadline = Date.now() + timeoutMs;
+    const graceEnd = deadline + graceMs;
     if (tabs) {
       // Re-read what every tab sees: if another tab already rotated the tokens, use theirs and send nothing.
       const settledByStorage = await fromStorage(tabs, deadline, 'network');
@@ -177,7 +178,7 @@ export function createFlight<U>(
       param,
       abort,
       deadline,
-      graceMs: config.graceMs,
+      graceMs,
       // Callers stop waiting at the timeout; the retry waits for the grace to end.
       onTimeout: () => {
         settle(superseded() ?? fail('timeout', graceEnd));
@@ -193,7 +194,7 @@ export function createFlight<U>(
       try {
         config.onRefreshError?.(result.error);
       } catch (hookError) {
-        config.logger.error(LOG + 'onRefreshError threw', hookError);
+        logger.error(LOG + 'onRefreshError threw', hookError);
       }
       return fail('network');
     }
@@ -206,7 +207,7 @@ export function createFlight<U>(
     if (parsed.kind === 'success') {
       const { expiresAt, receivedAt } = parsed.payload;
       if (passed(expiresAt, receivedAt)) {
-        config.logger.warn(
+        logger.warn(
           `${LOG}newAuthToken arrived already expired by this device's clock (no "iat"?): the next refresh waits 30 s.`,
         );
       }
@@ -222,10 +223,10 @@ export function createFlight<U>(
     if (parsed.kind === 'rejected') {
       // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
       const adopted =
-        tabs && (await fromStorage(tabs, Math.max(graceEnd, Date.now() + config.timeoutMs), 'rejected'));
+        tabs && (await fromStorage(tabs, Math.max(graceEnd, Date.now() + timeoutMs), 'rejected'));
       return adopted ?? fail('rejected');
     }
-    config.logger.error(`${LOG}invalid refreshApiCallback result: ${parsed.problem} Session kept; retrying.`);
+    logger.error(`${LOG}invalid refreshApiCallback result: ${parsed.problem} Session kept; retrying.`);
     return result.late ? null : fail('invalid-response');
   }
 
@@ -244,7 +245,7 @@ export function createFlight<U>(
         ? withLock({
             locks,
             name: refreshLockName(config.authName),
-            stealAfterMs: config.timeoutMs * 2,
+            stealAfterMs: timeoutMs * 2,
             task: attempt,
           })
         : attempt();
@@ -255,7 +256,7 @@ export function createFlight<U>(
         (error: unknown) => {
           // Something threw while a result was applied (an app reducer, say), or a frozen-tab steal took
           // our lock: a transient failure, so the session is retried instead of stuck in 'refreshing'.
-          if (!isAbortError(error)) config.logger.error(LOG + 'refresh failed unexpectedly', error);
+          if (!isAbortError(error)) logger.error(LOG + 'refresh failed unexpectedly', error);
           if (!settled) fail('network');
         },
       );
