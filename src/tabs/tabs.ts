@@ -79,22 +79,19 @@ const announces = (action: UnknownAction): boolean =>
  * lock, a channel nor a marker).
  */
 export function createTabs({ authName, storage, crossTab, policy, live, onNews }: TabsInput): Tabs | null {
-  const locks = crossTab.locks === undefined ? hostLocks() : crossTab.locks;
-  // Pages only: a server process has no other tabs (and an open channel would keep it alive).
-  const open =
-    crossTab.channel !== undefined
-      ? crossTab.channel
-      : typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
-        ? (name: string): ChannelLike => new BroadcastChannel(name)
-        : null;
-  // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next holder wait for it.
-  const marker =
-    crossTab.marker !== undefined
-      ? crossTab.marker
-      : storage.lagsBetweenTabs
-        ? (storage.marker ??
-          (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName))))
-        : null;
+  // Each part defaults only when it is not given (`null` turns it off).
+  const {
+    locks = hostLocks(),
+    // Pages only: a server process has no other tabs (and an open channel would keep it alive).
+    channel: open = typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
+      ? (name: string): ChannelLike => new BroadcastChannel(name)
+      : null,
+    // localStorage can lag between tabs: a marker cookie makes the next holder wait for it.
+    marker = storage.lagsBetweenTabs
+      ? (storage.marker ??
+        (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName))))
+      : null,
+  } = crossTab;
   const channel = open?.(authName) ?? null;
   if (!(locks || channel || marker)) return null;
 
