@@ -46,7 +46,7 @@ export function isCurrent(state: AuthState, ref: SessionRef): boolean {
 }
 
 // The latest sign-in time this page has stamped or seen (a session adopted from another tab).
-const page = { latestStart: -Infinity };
+let latestStart = -Infinity;
 
 /**
  * When a sign-in at `now` starts: never before a session this page already
@@ -55,13 +55,13 @@ const page = { latestStart: -Infinity };
  * one in every tab — a thousandth of a millisecond later.
  */
 export function signInStartedAt(now: number): number {
-  page.latestStart = Math.max(now, page.latestStart + 0.001);
-  return page.latestStart;
+  latestStart = Math.max(now, latestStart + 0.001);
+  return latestStart;
 }
 
 /** Notes a session this page holds, so later sign-ins here start after it. */
 export function noteSessionStart(startedAt: number): void {
-  page.latestStart = Math.max(page.latestStart, startedAt);
+  latestStart = Math.max(latestStart, startedAt);
 }
 
 /**

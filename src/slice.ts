@@ -137,17 +137,13 @@ export const authSlice = /* @__PURE__ */ createSlice({
     sessionRestored(state, action: PayloadAction<SessionRestoredPayload>) {
       const { session, now, hinted } = action.payload;
       const read = { ...state, storageRead: true };
-      // Secure mode: only a hint was stored; a refresh restores the session (never over one started meanwhile).
-      if (session === null && hinted === true)
-        return state.session === null ? { ...read, restoring: true } : read;
-      const expired = passed(session?.expiresAt, now);
+      if (state.session !== null) return read;
+      // Secure mode: only a hint was stored; a refresh restores the session.
+      if (session === null) return hinted === true ? { ...read, restoring: true } : read;
+      const expired = passed(session.expiresAt, now);
       // A session whose refresh token expired, or whose access token expired with nothing to renew it, is over.
-      return state.session !== null ||
-        session === null ||
-        passed(session.refreshExpiresAt, now) ||
-        (expired && session.refreshToken === null)
-        ? read
-        : startedWith(read, session, { tokenExpired: expired, restoring: expired });
+      if (passed(session.refreshExpiresAt, now) || (expired && session.refreshToken === null)) return read;
+      return startedWith(read, session, { tokenExpired: expired, restoring: expired });
     },
   },
 });

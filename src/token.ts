@@ -144,7 +144,8 @@ export function readTokens(input: TokenInput, { names, now, opaque }: ReadTokens
     token,
     lifetime,
     now,
-    names: { token: names.token, lifetime: names.lifetime },
+    // The access token's fields are named `token` and `lifetime` there too.
+    names,
     isAccessToken: true,
   });
   if (expiresAt === null && !opaque.accepted) {

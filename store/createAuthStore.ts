@@ -168,12 +168,8 @@ export function createAuthStore<R extends ReducersMapObject = {}, U = unknown>(
  * ```
  */
 export function createAuthStore<U>(options?: CreateAuthStoreOptionsForUser<U>): CreatedAuthStore<U>;
-export function createAuthStore(options: CreateAuthStoreOptions<unknown> = {}): CreatedAuthStore {
-  return buildAuthStore(options);
-}
-
-function buildAuthStore<U, R extends ReducersMapObject>(
-  options: CreateAuthStoreOptions<U, R>,
+export function createAuthStore<U, R extends ReducersMapObject>(
+  options: CreateAuthStoreOptions<U, R> = {},
 ): CreatedAuthStore<U, R> {
   const { refresh, middleware, devTools } = options;
   const storage = createAuthStorage(options);

@@ -1,5 +1,5 @@
 import Cookies from 'js-cookie';
-import { AuthError } from '../errors';
+import { raise } from '../errors';
 import { isFiniteNumber } from '../token';
 import type { AuthStorage } from './storage';
 
@@ -88,7 +88,7 @@ function split(key: string, value: string): string[] {
  * `toString`, `__proto__`) reads as that member and is never filled in; a Map holds any name.
  * As in js-cookie, the first cookie of a name wins and one that does not decode is skipped.
  */
-function readJar(): Map<string, string> | undefined {
+export function readJar(): Map<string, string> | undefined {
   if (typeof document === 'undefined') return undefined;
   const jar = new Map<string, string>();
   for (const pair of document.cookie ? document.cookie.split('; ') : []) {
@@ -105,6 +105,24 @@ function readJar(): Map<string, string> | undefined {
 }
 
 /**
+ * The attributes of our cookies (the auth cookies and the marker beside localStorage), given an
+ * expiry (epoch ms; none: a session cookie, or a removal). `Secure` defaults to on for https,
+ * looked up at each write.
+ */
+export function cookieAttributes(
+  options: Pick<CookieStorageOptions, 'domain' | 'secure' | 'sameSite' | 'path'>,
+) {
+  const { domain, secure, sameSite = 'Lax', path = '/' } = options;
+  return (at?: number | null) => ({
+    path,
+    sameSite,
+    domain,
+    secure: secure ?? (sameSite === 'None' || globalThis.location?.protocol === 'https:'),
+    expires: isFiniteNumber(at) ? new Date(at) : undefined,
+  });
+}
+
+/**
  * A redux-persist engine that keeps each value in cookies, splitting values too large
  * for one cookie over several. Looks `document` up on every call (js-cookie reads and
  * writes nothing without one): on a server reads give `null` and writes are dropped.
@@ -113,22 +131,16 @@ function readJar(): Map<string, string> | undefined {
  * `maxChunks` that is not a positive integer.
  */
 export function createCookieStorage(options: CookieStorageOptions = {}): AuthStorage {
-  const { domain, secure, sameSite = 'Lax', path = '/', expiresAt, maxChunks = 4 } = options;
+  const { secure, sameSite = 'Lax', expiresAt, maxChunks = 4 } = options;
   if (sameSite === 'None' && secure === false) {
-    throw new AuthError('invalid-option', 'cookie sameSite "None" requires secure');
+    raise('invalid-option', 'cookie sameSite "None" requires secure');
   }
   if (!Number.isSafeInteger(maxChunks) || maxChunks < 1) {
-    throw new AuthError('invalid-option', '"maxChunks" must be a positive integer');
+    raise('invalid-option', '"maxChunks" must be a positive integer');
   }
 
   // Every cookie of a value gets the same attributes; removal needs no expiry.
-  const attributes = (at?: number | null) => ({
-    path,
-    sameSite,
-    domain,
-    secure: secure ?? (sameSite === 'None' || globalThis.location?.protocol === 'https:'),
-    expires: isFiniteNumber(at) ? new Date(at) : undefined,
-  });
+  const attributes = cookieAttributes(options);
 
   // Scans the jar rather than trusting the old header, so chunks orphaned by a lost or
   // corrupt header are cleaned up too.
@@ -169,7 +181,7 @@ export function createCookieStorage(options: CookieStorageOptions = {}): AuthSto
       const single = !value.startsWith(HEADER_PREFIX) && bytes <= room(key);
       const chunks = single ? [] : split(key, value);
       if (chunks.length > maxChunks) {
-        throw new AuthError(
+        raise(
           'storage-too-large',
           `cookie "${key}": ${bytes} bytes need ${chunks.length} cookies, over the limit of ${maxChunks}`,
         );

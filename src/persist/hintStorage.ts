@@ -9,7 +9,7 @@ const HINT_VALUE = JSON.stringify({ session: JSON.stringify(HINT) });
 
 /** Whether a rehydrated `session` field is secure mode's hint. */
 export const isSessionHint = (session: unknown): boolean =>
-  typeof session === 'object' && session !== null && (session as { hint?: unknown }).hint === HINT.hint;
+  (session as { hint?: unknown } | null | undefined)?.hint === HINT.hint;
 
 /**
  * Secure mode's engine (`authType: 'memory'`): of a session written to it, it

@@ -12,7 +12,7 @@ import {
 } from 'redux-persist';
 import type { PersistPartial } from 'redux-persist/es/persistReducer';
 import { LOG, raise } from '../errors';
-import { compareSessions } from '../session';
+import { compareSessions, isNewerSession } from '../session';
 import { authReducer } from '../slice';
 import { createCookieMarker, markerCookieName } from '../tabs/marker';
 import type { AuthSession, AuthState } from '../types';
@@ -110,7 +110,7 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
   /** The newest session this tab read or wrote: what a removal of its may end. */
   let known: AuthSession | null = null;
   const know = (session: AuthSession | null): void => {
-    if (session !== null && (known === null || compareSessions(session, known) > 0)) known = session;
+    if (session !== null && (known === null || isNewerSession(session, known))) known = session;
   };
   let closed = false;
   const remove = async (key: string): Promise<void> => {
@@ -146,10 +146,12 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
         know(next);
         if (closed) return;
         const current = decodeStoredSession(await engine.getItem(key));
-        if (current === null || compareSessions(next, current) > 0) await engine.setItem(key, value);
+        if (current === null || isNewerSession(next, current)) await engine.setItem(key, value);
       }),
     removeItem: (key) => serial(() => remove(key)),
-    close: () => void (closed = true),
+    close: () => {
+      closed = true;
+    },
   };
 }
 

@@ -95,20 +95,21 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
     const send = (sent: Args) => baseQuery(sent, api, extraOptions);
 
     /**
-     * `[header, canRefresh, refreshing]` from the auth slice, or `undefined` without one.
-     * `canRefresh`: signed in and not backing off — while failed refreshes back off,
-     * requests must not hammer the refresh endpoint: the scheduler retries.
+     * What a request needs of the auth slice, or `undefined` without one. `mayRefresh`: signed in
+     * and not backing off — while failed refreshes back off, requests must not hammer the refresh
+     * endpoint: the scheduler retries.
      */
-    const view = (): [header: string | null, canRefresh: boolean, refreshing: boolean] | undefined => {
+    const view = (): { header: string | null; mayRefresh: boolean; refreshing: boolean } | undefined => {
       const state = api.getState() as AuthRootState | undefined;
       if (typeof state?.auth?.refresh !== 'object') return undefined;
       const status = selectRefreshStatus(state);
-      return [
-        selectAuthHeader(state),
-        selectIsAuthenticated(state) &&
+      return {
+        header: selectAuthHeader(state),
+        mayRefresh:
+          selectIsAuthenticated(state) &&
           !(status === 'retrying' && (state.auth.refresh.retryAt ?? 0) > Date.now()),
-        status === 'refreshing',
-      ];
+        refreshing: status === 'refreshing',
+      };
     };
 
     // Joins the refresh in flight (the scheduler's, or another request's) or starts one.
@@ -149,10 +150,10 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
 
     // One refresh per request at most: waited for before sending (a refresh is in flight, or the
     // token has expired and a refresh may start), or after a refusal.
-    const waited = before[2] || (before[1] && !before[0]);
+    const waited = before.refreshing || (before.mayRefresh && !before.header);
     if (waited) await refreshed();
 
-    const sentWith = view()?.[0];
+    const sentWith = view()?.header;
     const prepared = sentWith ? prepare(args, sentWith) : args;
     const first = await send(prepared);
     // Left untouched by prepareArgs: it carries its own credentials, not ours to retry.
@@ -162,13 +163,13 @@ export function withReauth<Args, Result, Error, DefinitionExtraOptions, Meta>(
 
     // A token newer than the one sent: another refresh or a sign-in replaced it while the request was out.
     const newer = () => {
-      const header = view()?.[0];
+      const header = view()?.header;
       return header !== sentWith && header;
     };
     // Retry with a newer token, else refresh once (unless this request waited for a refresh already, or
     // may not refresh: signed out or backing off) and retry with its token. A rejected refresh has
     // signed the user out and a transient failure kept the session: either way, the original error.
-    const header = newer() || (!waited && view()?.[1] && (await refreshed())?.ok && newer());
+    const header = newer() || (!waited && view()?.mayRefresh && (await refreshed())?.ok && newer());
     return header ? send(prepare(args, header)) : first;
   };
 }

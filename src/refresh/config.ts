@@ -77,6 +77,15 @@ export interface RefreshConfig<U = unknown> extends RefreshPolicy {
 
 const seconds = (value: number | undefined, fallback: number): number => (value ?? fallback) * 1000;
 
+/** The refresh policy of `refresh` (secure mode aside: that is the storage's to say); durations in ms. */
+export const refreshPolicy = (
+  refresh: Pick<RefreshOptions, 'interval' | 'margin'> | undefined,
+): RefreshPolicy => ({
+  hasCallback: refresh !== undefined,
+  intervalMs: refresh?.interval === undefined ? null : refresh.interval * 1000,
+  marginMs: seconds(refresh?.margin, 60),
+});
+
 /** Resolves and validates the listener's options, throwing `AuthError('invalid-option')` for a bad one. */
 export function resolveConfig<U>(options: AuthListenerOptions<U>): RefreshConfig<U> {
   const { refresh } = options;
@@ -84,11 +93,9 @@ export function resolveConfig<U>(options: AuthListenerOptions<U>): RefreshConfig
   checkSeconds({ label: '"wallClockCheck"', value: options.wallClockCheck, zeroOk: true, oneTimer: true });
   const timeoutMs = seconds(refresh?.timeout, 10);
   return {
+    ...refreshPolicy(refresh),
     authName: options.authName ?? DEFAULT_AUTH_NAME,
-    hasCallback: refresh !== undefined,
     callback: refresh?.refreshApiCallback ?? null,
-    intervalMs: refresh?.interval === undefined ? null : refresh.interval * 1000,
-    marginMs: seconds(refresh?.margin, 60),
     timeoutMs,
     graceMs: timeoutMs / 2,
     retryDelayMs: seconds(refresh?.retryDelay, 2),

@@ -93,13 +93,12 @@ export type ResultFate =
 
 /** Whether a result for the session generation `ref` still applies to the live state. */
 export function resultFate(live: AuthState, ref: SessionRef): ResultFate {
-  // A restore (no session yet): met when a session arrived (from another tab), over when signed out.
-  if (ref.sessionId === RESTORE_REF.sessionId) {
-    if (live.session !== null) return { kind: 'moved-on' };
-    return live.restoring ? { kind: 'applies' } : { kind: 'ended' };
-  }
-  if (live.session?.id !== ref.sessionId) return { kind: 'ended' };
-  return isCurrent(live, ref) ? { kind: 'applies' } : { kind: 'moved-on' };
+  if (isCurrent(live, ref)) return { kind: 'applies' };
+  // Moved on: a newer generation of the same session, or for a restore (no session yet) any session
+  // (from another tab). Anything else (signed out, another sign-in) ended it.
+  const movedOn =
+    ref.sessionId === RESTORE_REF.sessionId ? live.session !== null : live.session?.id === ref.sessionId;
+  return movedOn ? { kind: 'moved-on' } : { kind: 'ended' };
 }
 
 /** The outcome a refresh settles with when its result no longer applies; `null` while it does. */

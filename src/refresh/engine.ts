@@ -3,7 +3,7 @@ import { LOG } from '../errors';
 import { registeredAuthStorage } from '../persist/registry';
 import type { AuthStorage } from '../persist/storage';
 import { isCurrent, noteSessionStart, refOf } from '../session';
-import { authReducer, sessionSynced, signOut, tokenExpired } from '../slice';
+import { authReducer, authSlice, sessionSynced, signOut, tokenExpired } from '../slice';
 import { createTabs, type TabNews, type Tabs } from '../tabs/tabs';
 import { passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshOutcome } from '../types';
@@ -72,7 +72,7 @@ export interface RefreshEngine {
 /** Creates the engine for one store. */
 export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine {
   let store: StoreAccess | null = null;
-  let live: AuthState = authReducer(undefined, { type: '' });
+  let live: AuthState = authSlice.getInitialState();
   let tabs: Tabs | null = null;
   let flight: Flight | null = null;
   /** Settles when the latest flight's call is over and its lock let go. */
@@ -88,7 +88,9 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   /** The refresh policy: the config's, and whether the storage keeps tokens in memory only (secure mode). */
   let policy: RefreshPolicy = config;
 
-  const dispatch = (action: UnknownAction): void => void store?.dispatch(action);
+  const dispatch = (action: UnknownAction): void => {
+    store?.dispatch(action);
+  };
 
   // Another tab's news arrives as its own action, so DevTools shows where it came from.
   const apply = (news: TabNews): void =>

@@ -86,15 +86,16 @@ export function createFlight<U>(
   callback: RefreshApiCallback<U>,
 ): Flight {
   const { config, tabs } = host;
+  const { logger, timeoutMs, graceMs } = config;
   const ref = session ? refOf(session) : RESTORE_REF;
   const abort = createFlightAbort();
   let settled = false;
   let resolve!: (outcome: RefreshOutcome) => void;
   const outcome = new Promise<RefreshOutcome>((settle) => (resolve = settle));
 
-  /** Settles the callers' outcome (the first settlement wins) and returns it. */
+  /** Settles the callers' outcome (the first settlement wins: a promise resolves once) and returns it. */
   const settle = (result: RefreshOutcome): RefreshOutcome => {
-    if (!settled) resolve(result);
+    resolve(result);
     settled = true;
     return result;
   };
@@ -147,19 +148,19 @@ export function createFlight<U>(
     const news = read.value;
     if (news.kind === 'same') return null;
     if (news.kind === 'lagging') return superseded() ?? fail(onLag);
-    host.apply(
-      news.kind === 'newer'
-        ? { kind: 'adopt', session: news.session }
-        : { kind: 'end', ended: ref.sessionId },
-    );
-    return news.kind === 'newer' ? { ok: true } : SIGNED_OUT;
+    if (news.kind === 'newer') {
+      host.apply({ kind: 'adopt', session: news.session });
+      return { ok: true };
+    }
+    host.apply({ kind: 'end', ended: ref.sessionId });
+    return SIGNED_OUT;
   }
 
   /** The attempt under the lock: its outcome, or `null` when that was settled earlier (at the timeout). */
   async function attempt(): Promise<RefreshOutcome | null> {
     // The timeout bounds the whole attempt, and with it how long the lock is held (plus the grace).
-    const deadline = Date.now() + config.timeoutMs;
-    const graceEnd = deadline + config.graceMs;
+    const deadline = Date.now() + timeoutMs;
+    const graceEnd = deadline + graceMs;
     if (tabs) {
       // Re-read what every tab sees: if another tab already rotated the tokens, use theirs and send nothing.
       const settledByStorage = await fromStorage(tabs, deadline, 'network');
@@ -177,9 +178,11 @@ export function createFlight<U>(
       param,
       abort,
       deadline,
-      graceMs: config.graceMs,
+      graceMs,
       // Callers stop waiting at the timeout; the retry waits for the grace to end.
-      onTimeout: () => void settle(superseded() ?? fail('timeout', graceEnd)),
+      onTimeout: () => {
+        settle(superseded() ?? fail('timeout', graceEnd));
+      },
     });
     // A result for a session that has ended or moved on must change nothing.
     const late = superseded();
@@ -191,7 +194,7 @@ export function createFlight<U>(
       try {
         config.onRefreshError?.(result.error);
       } catch (hookError) {
-        config.logger.error(LOG + 'onRefreshError threw', hookError);
+        logger.error(LOG + 'onRefreshError threw', hookError);
       }
       return fail('network');
     }
@@ -204,7 +207,7 @@ export function createFlight<U>(
     if (parsed.kind === 'success') {
       const { expiresAt, receivedAt } = parsed.payload;
       if (passed(expiresAt, receivedAt)) {
-        config.logger.warn(
+        logger.warn(
           `${LOG}newAuthToken arrived already expired by this device's clock (no "iat"?): the next refresh waits 30 s.`,
         );
       }
@@ -220,10 +223,10 @@ export function createFlight<U>(
     if (parsed.kind === 'rejected') {
       // A token another tab already rotated is rejected as spent: adopt theirs rather than sign out.
       const adopted =
-        tabs && (await fromStorage(tabs, Math.max(graceEnd, Date.now() + config.timeoutMs), 'rejected'));
+        tabs && (await fromStorage(tabs, Math.max(graceEnd, Date.now() + timeoutMs), 'rejected'));
       return adopted ?? fail('rejected');
     }
-    config.logger.error(`${LOG}invalid refreshApiCallback result: ${parsed.problem} Session kept; retrying.`);
+    logger.error(`${LOG}invalid refreshApiCallback result: ${parsed.problem} Session kept; retrying.`);
     return result.late ? null : fail('invalid-response');
   }
 
@@ -242,16 +245,18 @@ export function createFlight<U>(
         ? withLock({
             locks,
             name: refreshLockName(config.authName),
-            stealAfterMs: config.timeoutMs * 2,
+            stealAfterMs: timeoutMs * 2,
             task: attempt,
           })
         : attempt();
       return run.then(
-        (result) => void (result && settle(result)),
+        (result) => {
+          if (result) settle(result);
+        },
         (error: unknown) => {
           // Something threw while a result was applied (an app reducer, say), or a frozen-tab steal took
           // our lock: a transient failure, so the session is retried instead of stuck in 'refreshing'.
-          if (!isAbortError(error)) config.logger.error(LOG + 'refresh failed unexpectedly', error);
+          if (!isAbortError(error)) logger.error(LOG + 'refresh failed unexpectedly', error);
           if (!settled) fail('network');
         },
       );

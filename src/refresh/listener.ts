@@ -6,7 +6,7 @@ import { REHYDRATE } from '../persist/persistAuthReducer';
 import { isSessionHint } from '../persist/hintStorage';
 import { registeredAuthStorage } from '../persist/registry';
 import { parseStoredSession } from '../persist/validate';
-import { authReducer, sessionRestored } from '../slice';
+import { authSlice, sessionRestored } from '../slice';
 import type { AuthRootState, AuthState } from '../types';
 import { resolveConfig } from './config';
 import { createRefreshEngine } from './engine';
@@ -24,7 +24,7 @@ function isAuthTraffic(action: unknown): boolean {
 
 /** The auth slice of a root state, or a fresh one when none is mounted. */
 const authOf = (state: unknown): AuthState =>
-  (state as Partial<AuthRootState> | undefined)?.auth ?? authReducer(undefined, { type: '' });
+  (state as Partial<AuthRootState> | undefined)?.auth ?? authSlice.getInitialState();
 
 /** What redux-persist's `REHYDRATE` carries. */
 interface RehydrateAction extends UnknownAction {
@@ -76,8 +76,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     const stored = typeof payload === 'object' && payload !== null && hasOwn(payload, 'session');
     const field = stored ? (payload as { session: unknown }).session : undefined;
     // Secure mode stores only a hint: the session is restored by a refresh.
-    if (isSessionHint(field))
-      return void engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: true }));
+    if (isSessionHint(field)) {
+      engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: true }));
+      return;
+    }
     const session = parseStoredSession(field);
     engine.dispatch(sessionRestored({ session, now: Date.now() }));
     if (err !== undefined || (payload !== undefined && session === null)) {
@@ -95,7 +97,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       if (!engine.attached) engine.attach(api, authOf(api.getOriginalState()));
       engine.follow(action);
     }
-    if (refreshNow.match(action)) return void engine.refresh();
+    if (refreshNow.match(action)) {
+      void engine.refresh();
+      return;
+    }
     if (checkClock.match(action)) return scheduler.wake('clock');
     if (action.type === REHYDRATE) {
       if ((action as RehydrateAction).key === authName) restore(action);

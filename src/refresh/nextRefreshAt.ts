@@ -1,7 +1,7 @@
 import type { AuthPersistOptions } from '../persist/persistAuthReducer';
 import type { AuthRootState } from '../types';
-import { canRefresh } from './decide';
-import { refreshDueAt } from './schedule';
+import { refreshPolicy } from './config';
+import { dueTimes } from './schedule';
 import type { RefreshOptions } from './types';
 
 /** What else {@link nextRefreshAt} needs to know of the store. */
@@ -28,13 +28,9 @@ export function nextRefreshAt<U>(
   refresh: Pick<RefreshOptions<U>, 'interval' | 'margin'> | undefined,
   options: NextRefreshOptions = {},
 ): number | null {
-  const { session, refresh: status } = state.auth;
-  const policy = { hasCallback: refresh !== undefined, refreshTokenInCookie: options.authType === 'memory' };
-  const refreshable = session !== null && canRefresh(session, policy);
-  if (!refreshable || !refresh || status.status === 'refreshing') return null;
-  if (status.status === 'retrying') return status.retryAt;
-  return refreshDueAt(session, {
-    intervalMs: refresh.interval === undefined ? null : refresh.interval * 1000,
-    marginMs: (refresh.margin ?? 60) * 1000,
-  });
+  const { auth } = state;
+  // The scheduler's own rule; a restore (secure mode, no session yet) is not a refresh of one.
+  if (auth.session === null) return null;
+  return dueTimes(auth, { ...refreshPolicy(refresh), refreshTokenInCookie: options.authType === 'memory' })
+    .refresh;
 }

@@ -1,6 +1,5 @@
 import Cookies from 'js-cookie';
-import { hasOwn } from '../json';
-import type { CookieSameSite } from '../persist/cookieStorage';
+import { cookieAttributes, readJar, type CookieSameSite } from '../persist/cookieStorage';
 import type { AuthSession } from '../types';
 import type { GenerationMarker } from './options';
 
@@ -23,17 +22,8 @@ export interface MarkerCookieOptions {
  * `document` (on a server).
  */
 export function createCookieMarker(name: string, options: MarkerCookieOptions = {}): GenerationMarker {
-  const { domain, secure, sameSite = 'Lax' } = options;
-  const attributes = () => ({
-    path: '/',
-    sameSite,
-    domain,
-    secure: secure ?? (sameSite === 'None' || globalThis.location?.protocol === 'https:'),
-  });
-  const read = (): string | null => {
-    const jar: Record<string, string> = Cookies.get() ?? {};
-    return hasOwn(jar, name) ? (jar[name] ?? null) : null;
-  };
+  const attributes = cookieAttributes(options);
+  const read = (): string | null => readJar()?.get(name) ?? null;
   return {
     read,
     write: (value) => {

@@ -44,9 +44,8 @@ export const wireMessage = ({
  * a sign-out naming the session it ended. Anything else is `null`: ignored.
  */
 export function parseMessage(data: unknown): TabMessage | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const message = data as Partial<Record<keyof WireMessage | 'ask', unknown>>;
-  if (message.kind !== KIND) return null;
+  const message = data as Partial<Record<keyof WireMessage | 'ask', unknown>> | null | undefined;
+  if (message?.kind !== KIND) return null;
   if (message.ask === true) return { kind: 'ask' };
   if (message.session === null) {
     return typeof message.ended === 'string' && message.ended !== ''

@@ -79,22 +79,19 @@ const announces = (action: UnknownAction): boolean =>
  * lock, a channel nor a marker).
  */
 export function createTabs({ authName, storage, crossTab, policy, live, onNews }: TabsInput): Tabs | null {
-  const locks = crossTab.locks === undefined ? hostLocks() : crossTab.locks;
-  // Pages only: a server process has no other tabs (and an open channel would keep it alive).
-  const open =
-    crossTab.channel !== undefined
-      ? crossTab.channel
-      : typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
-        ? (name: string): ChannelLike => new BroadcastChannel(name)
-        : null;
-  // localStorage can lag between tabs: unless told otherwise, a marker cookie makes the next holder wait for it.
-  const marker =
-    crossTab.marker !== undefined
-      ? crossTab.marker
-      : storage.lagsBetweenTabs
-        ? (storage.marker ??
-          (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName))))
-        : null;
+  // Each part defaults only when it is not given (`null` turns it off).
+  const {
+    locks = hostLocks(),
+    // Pages only: a server process has no other tabs (and an open channel would keep it alive).
+    channel: open = typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
+      ? (name: string): ChannelLike => new BroadcastChannel(name)
+      : null,
+    // localStorage can lag between tabs: a marker cookie makes the next holder wait for it.
+    marker = storage.lagsBetweenTabs
+      ? (storage.marker ??
+        (typeof document === 'undefined' ? null : createCookieMarker(markerCookieName(authName))))
+      : null,
+  } = crossTab;
   const channel = open?.(authName) ?? null;
   if (!(locks || channel || marker)) return null;
 
@@ -139,19 +136,20 @@ export function createTabs({ authName, storage, crossTab, policy, live, onNews }
     const message = parseMessage(data);
     // Secure mode: a tab with no tokens asks; one that has a session answers with it.
     const own = live().session;
-    if (message?.kind === 'ask')
-      return void (own && post(wireMessage({ session: own, ended: null, stored: false })));
+    if (message?.kind === 'ask') {
+      if (own) post(wireMessage({ session: own, ended: null, stored: false }));
+      return;
+    }
     if (message?.kind === 'session') {
       if (message.stored) known.add(message.session.id);
       else known.delete(message.session.id);
     }
     const verdict = judge(message);
     if (verdict.kind === 'adopt' || verdict.kind === 'end') onNews(verdict);
-    if (verdict.kind === 'ignore') return;
     // Signed out by another tab, or offered a session signed in before this tab signed out: storage
     // tells what lives. The session the other tab ended may have been replaced there already.
-    const wanted = verdict.kind === 'adopt-if-stored' ? verdict.session : null;
     if (verdict.kind !== 'adopt-if-stored' && verdict.kind !== 'end') return;
+    const wanted = verdict.kind === 'adopt-if-stored' ? verdict.session : null;
     void readStored().then((stored) => {
       if (closed || stored === null || (wanted !== null && stored.id !== wanted.id)) return;
       const session = wanted !== null && isNewerSession(wanted, stored) ? wanted : stored;
