@@ -262,3 +262,20 @@ describe('the hint while a reload restores', () => {
     expect(localStorage.getItem(browser.authName)).toContain('a session may exist');
   });
 });
+
+test('a session a reload restored by a refresh is announced to the other tabs', async () => {
+  const server = createRotatingServer();
+  const browser = browserOf(server);
+  const first = await browser.openTab('A');
+  browser.login(first);
+  await vi.advanceTimersByTimeAsync(1);
+  await first.persistor.flush();
+  first.auth.dispose();
+  // A tab that could not answer in time (asked before it had a session) still hears of the restore.
+  const reloaded = await browser.openTab('A');
+  const late = await browser.openTab('B');
+  await vi.advanceTimersByTimeAsync(1_000);
+  expect(browser.calls).toHaveLength(1);
+  expect(selectAuthToken(late.store.getState())).toBe(selectAuthToken(reloaded.store.getState()));
+  expect(selectIsAuthenticated(late.store.getState())).toBe(true);
+});

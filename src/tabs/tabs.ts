@@ -69,6 +69,8 @@ export interface Tabs {
 const announces = (action: UnknownAction): boolean =>
   signIn.match(action) ||
   refreshSucceeded.match(action) ||
+  // A session a restoring refresh started (secure mode): a new one, like a sign-in.
+  (sessionRestored.match(action) && action.payload.refreshed === true) ||
   signOut.match(action) ||
   (refreshFailed.match(action) && action.payload.reason === 'rejected');
 
