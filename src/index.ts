@@ -33,6 +33,7 @@ export {
   refreshSucceeded,
   refreshFailed,
   tokenExpired,
+  shownChecked,
   sessionRestored,
   sessionSynced,
 } from './slice';

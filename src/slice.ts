@@ -13,7 +13,7 @@ import type {
   SignOutReason,
 } from './types';
 
-const idleRefresh = { status: 'idle', failures: 0, lastFailure: null, retryAt: null } as const;
+const idleRefresh = { status: 'idle', failures: 0, lastFailure: null, retryAt: null, checks: 0 } as const;
 
 const initialState: AuthState = {
   session: null,
@@ -109,11 +109,19 @@ export const authSlice = /* @__PURE__ */ createSlice({
       if (payload.reason === 'rejected') return signedOut(state);
       // A restore stays a restore until a token arrives: the app has nothing to send yet.
       state.refresh = {
+        ...state.refresh,
         status: 'retrying',
         failures: state.refresh.failures + 1,
         lastFailure: payload.reason,
         retryAt: payload.retryAt,
       };
+    },
+    /**
+     * The listener checks which state the store shows: a state that moves with this action is the
+     * present, one that stays put is a past state a Redux DevTools monitor shows.
+     */
+    shownChecked(state) {
+      state.refresh.checks += 1;
     },
     /** The access token's expiry passed without a replacement: stop sending it. */
     tokenExpired(state, action: PayloadAction<SessionRef>) {
@@ -172,6 +180,8 @@ export const {
   refreshFailed,
   /** Dispatched by the scheduler when the access token's expiry passes without a new one. */
   tokenExpired,
+  /** Dispatched by the listener, before it sends a token, when it cannot tell which state the store shows. */
+  shownChecked,
   /** Dispatched by the listener with what storage held at startup, validated and time-stamped. */
   sessionRestored,
   /** Dispatched when another tab announces its session (or its sign-out). */

@@ -53,6 +53,12 @@ export interface RefreshState {
   lastFailure: RefreshFailureReason | null;
   /** When the next retry is due (epoch ms) while `status` is `'retrying'`. */
   retryAt: number | null;
+  /**
+   * How often the listener checked which state the store shows (`shownChecked`): when other
+   * middleware changed the state without passing it an action (RTK Query does), or a Redux
+   * DevTools monitor may show a past state. Only counts.
+   */
+  checks: number;
 }
 
 /** The `auth` slice. Only `session` is persisted. */

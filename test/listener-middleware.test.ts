@@ -157,3 +157,38 @@ describe('an app listener middleware instead of auth.middleware', () => {
     auth.dispose();
   });
 });
+
+describe('middleware that passes actions on with next', () => {
+  test('RTK Query changing the state past the auth middleware does not hold a refresh back', async () => {
+    const { createApi, fakeBaseQuery } = await import('@reduxjs/toolkit/query');
+    const api = createApi({
+      baseQuery: fakeBaseQuery(),
+      endpoints: (build) => ({ me: build.query<string, void>({ queryFn: () => ({ data: 'me' }) }) }),
+    });
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
+      isSuccess: true,
+      newAuthToken: jwtFor(60),
+    }));
+    const warn = vi.fn();
+    const auth = makeListener({
+      refresh: createRefresh({ refreshApiCallback }),
+      logger: { error: vi.fn(), warn },
+    });
+    const store = configureStore({
+      reducer: { auth: authReducer, [api.reducerPath]: api.reducer },
+      // The auth middleware first, as createAuthStore and the README put it: RTK Query's own
+      // bookkeeping (subscriptionsUpdated) reaches the reducers through `next`, past it.
+      middleware: (gDM) => gDM().prepend(auth.middleware).concat(api.middleware),
+    });
+    store.dispatch(signIn({ auth: { token: jwtFor(60) }, refresh: 'r1' }));
+    const subscription = store.dispatch(api.endpoints.me.initiate());
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(api.endpoints.me.select()(store.getState()).data).toBe('me');
+
+    // The refresh is due at 30 s, half the token's life.
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+    expect(warn).not.toHaveBeenCalled();
+    subscription.unsubscribe();
+  });
+});

@@ -279,3 +279,21 @@ test('a session a reload restored by a refresh is announced to the other tabs', 
   expect(selectAuthToken(late.store.getState())).toBe(selectAuthToken(reloaded.store.getState()));
   expect(selectIsAuthenticated(late.store.getState())).toBe(true);
 });
+
+test('secure mode with an engine of its own keeps only the hint there', async () => {
+  const { createMemoryStorage } = await import('./support/memoryStorage');
+  const memory = createMemoryStorage();
+  const server = createRotatingServer();
+  const authName = uniqueAuthName();
+  const { store, persistor } = await makeStore({
+    authName,
+    authType: 'memory',
+    storage: memory.storage,
+    refresh: createRefresh({ refreshApiCallback: async () => ({ isSuccess: false }) }),
+  });
+  const issued = server.login();
+  store.dispatch(signIn({ auth: { token: issued.accessToken } }));
+  await persistor.flush();
+  expect(memory.data.get(authName)).toContain('a session may exist');
+  expect(memory.data.get(authName)).not.toContain(middleThird(issued.accessToken));
+});

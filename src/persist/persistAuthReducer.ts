@@ -37,8 +37,8 @@ export interface AuthPersistOptions {
   /**
    * Where the session is kept. Default `'cookie'`. `'memory'` is secure mode: the server keeps the
    * refresh token in an `HttpOnly` cookie, the access token lives only in memory, and only the hint
-   * that a session may exist is stored (localStorage), so a reload restores the session by a refresh.
-   * Ignored when `storage` is given.
+   * that a session may exist is stored (localStorage, or `storage` when given), so a reload restores
+   * the session by a refresh. Otherwise ignored when `storage` is given.
    */
   authType?: 'cookie' | 'localstorage' | 'memory';
   /** Cookie `Domain`; host-only when omitted. */
@@ -81,7 +81,8 @@ function cookieExpiry(value: string): number | null {
  */
 export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage {
   // Secure mode stores no session, only the hint that one exists: nothing for the guards below to order.
-  if (options.authType === 'memory' && !options.storage) return createHintStorage(createLocalStorage());
+  if (options.storage?.tokensInMemory === true) return options.storage;
+  if (options.authType === 'memory') return createHintStorage(options.storage ?? createLocalStorage());
   const cookie = {
     domain: options.cookieDomain,
     secure: options.cookieSecure,

@@ -232,6 +232,7 @@ const actedOn = ({ session, tokenExpired, restoring, refresh }: AuthState): stri
     refresh.status,
     refresh.failures,
     refresh.retryAt,
+    refresh.checks,
   ]);
 
 /**
@@ -273,21 +274,32 @@ export function rootAfterAction(watch: RootWatch, { before, after, liveChanged }
   return liveChanged ? { tip: watch.tip, held: before, tipMoved: true } : watch;
 }
 
+/** Which state the store shows, as far as the engine can tell. */
+export type ShownVerdict =
+  | 'present'
+  | 'past'
+  /**
+   * A state the engine has not seen, with the live auth state in it: the present, moved by an
+   * action other middleware passed on without it (RTK Query does), or a past state whose slices
+   * but auth changed since. An action that changes the state settles it (`shownChecked`).
+   */
+  | 'unsure';
+
 /**
- * Whether `shown` is the present. A state without the live auth state is not
- * (and is held as past). One with it is the present when it is the state the
+ * Whether `shown` is the present. A state without the live auth state is past
+ * (and held as such). One with it is the present when it is the state the
  * latest action left — or, once the live history moved on while a past state
  * was held, any state but that one (the monitor went back to a present the
- * engine has not seen). A history edit (skip, reorder, import) recomputes every
- * state: then only the next action shows the present again.
+ * engine has not seen). A state held as past stays past; any other is unsure.
  */
 export function judgeShownRoot(
   shown: unknown,
   authMatches: boolean,
   watch: RootWatch,
-): { present: boolean; watch: RootWatch } {
-  const backToPresent = watch.tipMoved && watch.held !== null && shown !== watch.held;
-  if (authMatches && (shown === watch.tip || backToPresent))
-    return { present: true, watch: rootWatchAt(shown) };
-  return { present: false, watch: { ...watch, held: shown } };
+): { verdict: ShownVerdict; watch: RootWatch } {
+  if (!authMatches || shown === watch.held) return { verdict: 'past', watch: { ...watch, held: shown } };
+  if (shown === watch.tip || (watch.tipMoved && watch.held !== null)) {
+    return { verdict: 'present', watch: rootWatchAt(shown) };
+  }
+  return { verdict: 'unsure', watch };
 }

@@ -3,7 +3,7 @@ import { LOG } from '../errors';
 import { registeredAuthStorage } from '../persist/registry';
 import type { AuthStorage } from '../persist/storage';
 import { isCurrent, noteSessionStart, refOf } from '../session';
-import { authReducer, authSlice, sessionSynced, signOut, tokenExpired } from '../slice';
+import { authReducer, authSlice, sessionSynced, shownChecked, signOut, tokenExpired } from '../slice';
 import { createTabs, type TabNews, type Tabs } from '../tabs/tabs';
 import { passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshOutcome } from '../types';
@@ -18,6 +18,7 @@ import {
   rootWatchAt,
   type RefreshPolicy,
   type RootWatch,
+  type ShownVerdict,
 } from './decide';
 import { createFlight, type Flight, type FlightHost } from './flight';
 
@@ -114,14 +115,25 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     });
   }
 
-  function shownIsLive(): boolean {
+  /** What the engine can tell of the state the store shows. */
+  function judgeShown(): ShownVerdict {
     const root = store?.getState();
-    let same = isShownLive((root as Partial<AuthRootState> | undefined)?.auth, live);
-    if (roots) {
-      const verdict = judgeShownRoot(root, same, roots);
-      roots = verdict.watch;
-      same = verdict.present;
+    const authMatches = isShownLive((root as Partial<AuthRootState> | undefined)?.auth, live);
+    // Without the auth middleware (startListening) the engine sees no root states: the auth state alone decides.
+    if (!roots) return authMatches ? 'present' : 'past';
+    const judged = judgeShownRoot(root, authMatches, roots);
+    roots = judged.watch;
+    return judged.verdict;
+  }
+
+  function shownIsLive(): boolean {
+    let verdict = judgeShown();
+    // An action that changes the state settles it: the present moves with it, a past state does not.
+    if (verdict === 'unsure') {
+      dispatch(shownChecked());
+      verdict = judgeShown();
     }
+    const same = verdict === 'present';
     if (!same && !pastStateWarned) {
       pastStateWarned = true;
       config.logger.warn(

@@ -6,7 +6,7 @@ import { REHYDRATE } from '../persist/persistAuthReducer';
 import { isSessionHint } from '../persist/hintStorage';
 import { registeredAuthStorage } from '../persist/registry';
 import { parseStoredSession } from '../persist/validate';
-import { authSlice, sessionRestored } from '../slice';
+import { authSlice, sessionRestored, shownChecked } from '../slice';
 import type { AuthRootState, AuthState } from '../types';
 import { resolveConfig } from './config';
 import { createRefreshEngine } from './engine';
@@ -101,6 +101,8 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       void engine.refresh();
       return;
     }
+    // The engine's own check of which state the store shows changes nothing to schedule.
+    if (shownChecked.match(action)) return;
     if (checkClock.match(action)) return scheduler.wake('clock');
     if (action.type === REHYDRATE) {
       if ((action as RehydrateAction).key === authName) restore(action);

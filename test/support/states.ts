@@ -30,7 +30,7 @@ export function stateOf(
     session,
     tokenExpired,
     restoring: false,
-    refresh: { status: 'idle', failures: 0, lastFailure: null, retryAt: null, ...refresh },
+    refresh: { status: 'idle', failures: 0, lastFailure: null, retryAt: null, checks: 0, ...refresh },
     storageRead: true,
   };
 }
