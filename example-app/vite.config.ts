@@ -24,7 +24,7 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     proxy: Object.fromEntries(
-      ['/login', '/refresh', '/logout', '/api', '/__stats'].map((path) => [path, authServer]),
+      ['/login', '/refresh', '/logout', '/auth', '/api', '/__stats'].map((path) => [path, authServer]),
     ),
   },
   build: {
