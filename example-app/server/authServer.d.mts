@@ -83,6 +83,17 @@ export interface ApiLogEntry {
   refused: string | null;
 }
 
+/** One request to `/auth/*` that the CSRF check refused with a 403. */
+export interface CsrfLogEntry {
+  at: number;
+  /** `'POST /auth/refresh'` and so on. */
+  route: string;
+  /** `'bad-origin'` (a foreign, missing or `null` Origin) or `'missing-csrf-header'`. */
+  reason: string;
+  /** The browser sent the refresh cookie with it (SameSite did not stop it). */
+  withCookie: boolean;
+}
+
 /**
  * What `GET /__stats` returns. A call is counted once answered, in one step with
  * everything its answer changed (`issued`, the logs, the counters): a snapshot
@@ -118,6 +129,8 @@ export interface AuthServerStats {
   issued: IssuedToken[];
   /** In the order the requests were decided. */
   apiLog: ApiLogEntry[];
+  /** In the order the requests were refused. */
+  csrfLog: CsrfLogEntry[];
   accessTtl: number;
   refreshTtl: number;
   /** Families not revoked. */

@@ -138,6 +138,8 @@ export async function startAuthServer(options = {}) {
     issued: [],
     /** One entry per answered /api request: when it arrived, and why it was refused (`null`: served). */
     apiLog: [],
+    /** One entry per request the CSRF check refused, and whether it carried the refresh cookie. */
+    csrfLog: [],
   };
 
   const nowSeconds = () => Date.now() / 1000;
@@ -377,6 +379,12 @@ export async function startAuthServer(options = {}) {
       const refusal = csrfRefusal(req, scheme);
       if (refusal !== null) {
         stats.csrfRefused += 1;
+        stats.csrfLog.push({
+          at: Date.now(),
+          route,
+          reason: refusal.code,
+          withCookie: readRefreshCookie(req) !== null,
+        });
         log(`${route} refused: ${refusal.code}`);
         throw new HttpError(403, refusal.code, refusal.message);
       }
@@ -440,6 +448,7 @@ export async function startAuthServer(options = {}) {
       refreshLog: stats.refreshLog.map((e) => ({ ...e })),
       issued: stats.issued.map((e) => ({ ...e })),
       apiLog: stats.apiLog.map((e) => ({ ...e })),
+      csrfLog: stats.csrfLog.map((e) => ({ ...e })),
       accessTtl,
       refreshTtl,
       activeFamilies: [...families.values()].filter((f) => !f.revoked).length,
