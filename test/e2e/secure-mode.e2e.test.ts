@@ -9,6 +9,7 @@ import {
   clockPasses,
   documentOf,
   expectOneRefreshPerLifetime,
+  measured,
   openTab,
   post,
   quietStats,
@@ -130,8 +131,10 @@ describe('secure mode, production build, in Chromium', () => {
 
     // A reload: the access token was in memory only, so the hint makes the library restore the
     // session with exactly one refresh, showing "restoring" and never the login form.
+    const reloadedAt = Date.now();
     await h.page.reload();
     const screens = await h.screens.waitFor(h.page, 'dashboard');
+    const restoreMs = Date.now() - reloadedAt;
     expect(screens).toContain('restoring');
     expect(screens).not.toContain('login-form');
     const afterReload = h.server.stats();
@@ -152,6 +155,12 @@ describe('secure mode, production build, in Chromium', () => {
     await expectCookieHoldsNewestRefreshToken(h);
     await expectNoTokenReadable(h.server, [h.page]);
     expect(h.server.stats().apiUnauthorized).toBe(0);
+    measured('secure mode, one tab', {
+      tokensBeforeReload: stats.issued.length,
+      refreshCallsBeforeReload: stats.refreshCalls,
+      refreshCallsForReload: afterReload.refreshCalls - stats.refreshCalls,
+      reloadToDashboardMs: restoreMs,
+    });
   });
 
   test('a second tab takes the access token from the open tab without a refresh call, two tabs refresh once per token lifetime in all with no reuse, and a sign-out in one signs out both and clears the cookie', async () => {
@@ -191,6 +200,15 @@ describe('secure mode, production build, in Chromium', () => {
       .toEqual({ distinct: 1, live: true });
     await expectCookieHoldsNewestRefreshToken(h);
     await expectNoTokenReadable(h.server, tabs);
+    measured('secure mode, 2 tabs', {
+      tokensIssued: stats.issued.length,
+      refreshCalls: stats.refreshCalls,
+      refreshesPerToken: stats.issued.map((_, i) => stats.refreshLog.filter((e) => e.replaces === i).length),
+      refreshAtFractionOfLifetime: stats.refreshLog.map((e) =>
+        Number(((e.at - stats.issued[e.replaces!]!.at) / LIFETIME_MS).toFixed(2)),
+      ),
+      reuseDetections: stats.reuseDetections,
+    });
 
     // Sign out in the second tab: the first follows within a second; the server revokes the
     // family and clears the cookie; the hint goes too.

@@ -109,6 +109,11 @@ export class ScreenRecorder {
   }
 }
 
+/** Set E2E_TIMINGS=1 to print what a test measured. */
+export function measured(label: string, values: Record<string, unknown>): void {
+  if (process.env.E2E_TIMINGS) console.info(`[e2e] ${label}: ${JSON.stringify(values)}`);
+}
+
 /** A server and a browser context for one test; `close()` closes both. */
 export interface Harness {
   server: AuthServer;

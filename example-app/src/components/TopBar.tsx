@@ -26,7 +26,11 @@ function StorageSwitch() {
             aria-pressed={(switching ?? authType) === type}
             disabled={switching !== null}
             onClick={() => choose(type)}
-            title={MODES[type].storedIn}
+            title={
+              authType === 'memory' && type !== 'memory'
+                ? `${MODES[type].storedIn}. Leaving secure mode signs you out: the refresh token cannot leave its HttpOnly cookie.`
+                : MODES[type].storedIn
+            }
             data-testid={`storage-${type}`}
           >
             {MODES[type].label}
