@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Development: the auth server on a free port, and Vite's dev server (with hot
-// reload) proxying /login, /refresh, /logout and /api to it.
+// reload) proxying /login, /refresh, /logout, /auth/* and /api to it.
 //
 //   node example-app/dev.mjs        # http://127.0.0.1:5173
 //

@@ -10,6 +10,7 @@
 //   screenshots/narrow-390.png          the same dashboard at 390 px wide (whole page)
 //   screenshots/other-tab-refresh.png   the log of the tab that did not refresh: "Refreshed in another tab"
 //   screenshots/next-refresh.png        the session card: countdown, the meter's refresh tick, "Next refresh in …"
+//   screenshots/secure-mode.png         secure mode after a reload: the session card and the log of the restore
 
 /* global document */
 
@@ -83,6 +84,19 @@ try {
 
   await page.setViewportSize({ width: 390, height: 844 });
   await save(page, join(shots, 'narrow-390.png'), { fullPage: true });
+
+  // Secure mode in a browser of its own: signed in, then reloaded, so the log shows the restore.
+  const secure = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const securePage = await secure.newPage();
+  await securePage.goto(`${server.url}/?storage=memory`);
+  await securePage.getByTestId('login-password').fill('correct horse');
+  await securePage.getByTestId('login-submit').click();
+  await securePage.getByTestId('profile-email').waitFor();
+  await securePage.reload();
+  await securePage.getByTestId('profile-email').waitFor();
+  await entries(securePage, '[data-event="refresh"][data-trigger="restore"]', 1);
+  await securePage.mouse.move(0, 0);
+  await save(securePage, join(shots, 'secure-mode.png'), { clip: { x: 0, y: 0, width: 1280, height: 860 } });
 } finally {
   await browser.close();
   await server.close();

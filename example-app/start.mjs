@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // One command for a new user: build the example app (production build) and
 // serve it from the auth server on 127.0.0.1, same origin as /login, /refresh,
-// /logout and /api.
+// /logout, /auth/* (secure mode's cookie routes) and /api.
 //
 //   node example-app/start.mjs              # http://127.0.0.1:5173
 //   PORT=8080 ACCESS_TTL=10 node example-app/start.mjs

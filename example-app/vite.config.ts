@@ -23,8 +23,14 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     port: 5173,
+    // `changeOrigin: false` (a plain URL here would mean true): the auth server's CSRF check compares
+    // the page's Origin with the Host the browser asked for (server/csrf.mjs), so the proxy must pass
+    // that Host on instead of the auth server's own.
     proxy: Object.fromEntries(
-      ['/login', '/refresh', '/logout', '/api', '/__stats'].map((path) => [path, authServer]),
+      ['/login', '/refresh', '/logout', '/auth', '/api', '/__stats'].map((path) => [
+        path,
+        { target: authServer, changeOrigin: false },
+      ]),
     ),
   },
   build: {

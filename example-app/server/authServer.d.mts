@@ -19,6 +19,11 @@ export interface AuthServerOptions {
    * them off. `GET /__stats` (read-only) is always on.
    */
   testHooks?: boolean;
+  /**
+   * Speak https with this key and certificate (PEM). The refresh cookie of the `/auth/*` routes
+   * is then `Secure`; over plain http it is not (see refreshCookie.mjs).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /** The user the server returns at login. */
@@ -39,10 +44,21 @@ export interface TokenPair {
   user: DemoUser;
 }
 
-/** One answered `/refresh` call. */
+/**
+ * What `POST /auth/login` and `POST /auth/refresh` answer (secure mode): the pair without its
+ * refresh token, which went into the `HttpOnly` cookie instead.
+ */
+export type CookieTokenAnswer = Omit<TokenPair, 'refreshToken'>;
+
+/** One answered `/refresh`, `/auth/refresh` or `/auth/exchange` call. */
 export interface RefreshLogEntry {
   /** Server time (epoch ms) the call arrived. */
   at: number;
+  /**
+   * How the refresh token came: in the body (`/refresh`), in the cookie (`/auth/refresh`), or in the
+   * body of `/auth/exchange`, which set its successor as the cookie.
+   */
+  via: 'body' | 'cookie' | 'exchange';
   ok: boolean;
   /** Why it was refused: `'missing' | 'invalid' | 'expired' | 'unknown' | 'revoked' | 'reuse'`, or `null`. */
   reason: string | null;
@@ -67,6 +83,17 @@ export interface ApiLogEntry {
   refused: string | null;
 }
 
+/** One request to `/auth/*` that the CSRF check refused with a 403. */
+export interface CsrfLogEntry {
+  at: number;
+  /** `'POST /auth/refresh'` and so on. */
+  route: string;
+  /** `'bad-origin'` (a foreign, missing or `null` Origin) or `'missing-csrf-header'`. */
+  reason: string;
+  /** The browser sent the refresh cookie with it (SameSite did not stop it). */
+  withCookie: boolean;
+}
+
 /**
  * What `GET /__stats` returns. A call is counted once answered, in one step with
  * everything its answer changed (`issued`, the logs, the counters): a snapshot
@@ -84,9 +111,12 @@ export interface AuthServerStats {
   refreshRejected: number;
   /** A spent refresh token was presented again (its family was revoked). */
   reuseDetections: number;
+  /** `/logout` and `/auth/logout` requests. */
   logouts: number;
-  /** Families revoked (logout, reuse or `/__revoke`). */
+  /** Families revoked (logout, reuse, a cookie replaced by `/auth/login`, or `/__revoke`). */
   revocations: number;
+  /** Requests to `/auth/*` refused by the CSRF check (403: foreign or missing `Origin`, no `X-Requested-With`); counted nowhere else. */
+  csrfRefused: number;
   /** Requests to `/api/*`. */
   apiCalls: number;
   /** `/api/*` requests refused with 401. */
@@ -99,6 +129,8 @@ export interface AuthServerStats {
   issued: IssuedToken[];
   /** In the order the requests were decided. */
   apiLog: ApiLogEntry[];
+  /** In the order the requests were refused. */
+  csrfLog: CsrfLogEntry[];
   accessTtl: number;
   refreshTtl: number;
   /** Families not revoked. */
@@ -106,12 +138,17 @@ export interface AuthServerStats {
 }
 
 export interface AuthServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   url: string;
   /** Stops listening and drops open connections. */
   close: () => Promise<void>;
   /** A snapshot of the counters (what `GET /__stats` returns). */
   stats: () => AuthServerStats;
+  /**
+   * Every token this server signed, oldest first. In-process only, never served over HTTP: the
+   * browser tests look for them where page scripts could read them.
+   */
+  tokens: () => { access: string[]; refresh: string[] };
   /** Revokes every refresh-token family (what `POST /__revoke` does with `testHooks`); returns how many. */
   revokeAll: () => number;
   /**

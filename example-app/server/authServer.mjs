@@ -5,6 +5,9 @@
 // - Rotating refresh tokens with reuse detection: every refresh token belongs to
 //   a family; presenting a spent one revokes the whole family.
 // - A deny-list: /logout revokes the token's family.
+// - Secure mode (the app's `authType: 'memory'`): the routes under /auth/ keep the refresh token
+//   in an HttpOnly cookie instead of the response body (see refreshCookie.mjs), behind a CSRF
+//   check (see csrf.mjs). /login, /refresh and /logout, which carry it in the body, read no cookie.
 // - Counters at GET /__stats (read-only) so people and tests can see exactly
 //   what the app did. A call is counted when it is answered, together with
 //   everything the answer changed, so a snapshot is never half-way through one.
@@ -14,13 +17,17 @@
 //   127.0.0.1, so state-changing admin routes must not be open in `npm start`.
 // - With `staticDir`, it also serves the built app (SPA fallback to index.html),
 //   so cookies and fetch are same-origin.
+// - With `tls: { key, cert }` it speaks https, and the refresh cookie is `Secure`.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { extname, join, resolve, sep } from 'node:path';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { csrfRefusal } from './csrf.mjs';
+import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from './refreshCookie.mjs';
 
 const ISSUER = 'redux-auth-kit-example';
 const MAX_BODY_BYTES = 16 * 1024;
@@ -95,6 +102,9 @@ export async function startAuthServer(options = {}) {
   const staticDir = options.staticDir === undefined ? undefined : resolve(options.staticDir);
   const log = options.log ?? (() => {});
   const testHooks = options.testHooks === true;
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  /** The refresh cookie is `Secure` exactly when this server speaks https (see refreshCookie.mjs). */
+  const cookieOptions = { maxAge: refreshTtl, secure: scheme === 'https' };
   const secret = randomBytes(32);
 
   /** family id → { user, revoked, revokedBecause } */
@@ -104,6 +114,8 @@ export async function startAuthServer(options = {}) {
   /** access-token jti → expiry (epoch ms) of every live access token, and the ones refused before expiry. */
   const liveAccess = new Map();
   const deniedAccess = new Map();
+  /** Every token signed, for the in-process `tokens()` only (never over HTTP): tests look for them in the page. */
+  const signedTokens = { access: [], refresh: [] };
 
   const stats = {
     logins: 0,
@@ -115,6 +127,8 @@ export async function startAuthServer(options = {}) {
     reuseDetections: 0,
     logouts: 0,
     revocations: 0,
+    /** Requests to /auth/* refused by the CSRF check (403); they reach no other counter. */
+    csrfRefused: 0,
     apiCalls: 0,
     apiUnauthorized: 0,
     apiExpiredToken: 0,
@@ -124,6 +138,8 @@ export async function startAuthServer(options = {}) {
     issued: [],
     /** One entry per answered /api request: when it arrived, and why it was refused (`null`: served). */
     apiLog: [],
+    /** One entry per request the CSRF check refused, and whether it carried the refresh cookie. */
+    csrfLog: [],
   };
 
   const nowSeconds = () => Date.now() / 1000;
@@ -163,6 +179,8 @@ export async function startAuthServer(options = {}) {
       index: stats.issued.length,
     });
     stats.issued.push({ at: Date.now(), family, expiresAt: accessExp });
+    signedTokens.access.push(accessToken);
+    signedTokens.refresh.push(refreshToken);
     return { accessToken, refreshToken, accessExpiresIn: accessTtl, refreshExpiresIn: refreshTtl, user };
   }
 
@@ -183,7 +201,8 @@ export async function startAuthServer(options = {}) {
 
   // --- routes -------------------------------------------------------------
 
-  async function login(req, res) {
+  /** Checks the credentials in `req`'s body and starts a new token family: its first pair, recorded. */
+  async function startSession(req) {
     const body = await readJson(req);
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
@@ -201,11 +220,19 @@ export async function startAuthServer(options = {}) {
     const pair = recordPair(signed);
     stats.logins += 1;
     log(`login ${user.id}`);
-    sendJson(res, 200, pair);
+    return pair;
   }
 
-  async function refresh(req, res) {
-    const entry = { at: Date.now(), ok: false, reason: null, family: null, replaces: null };
+  async function login(req, res) {
+    sendJson(res, 200, await startSession(req));
+  }
+
+  /**
+   * One refresh call, whichever way the refresh token came (`via`, for the log): `readToken`
+   * gets it from the request, `answer` sends the rotated pair. A refused token is a 401.
+   */
+  async function refreshWith(req, res, { via, readToken, answer }) {
+    const entry = { at: Date.now(), via, ok: false, reason: null, family: null, replaces: null };
     stats.refreshInFlight += 1;
     // Called in the same synchronous step as the outcome's own counters.
     const answered = () => {
@@ -218,12 +245,11 @@ export async function startAuthServer(options = {}) {
       throw new HttpError(401, reason, message);
     };
     try {
-      const body = await readJson(req);
-      if (typeof body.refreshToken !== 'string' || body.refreshToken === '')
-        reject('missing', 'refreshToken is required');
+      const token = await readToken(req);
+      if (typeof token !== 'string' || token === '') reject('missing', 'a refresh token is required');
       let payload;
       try {
-        payload = await verify(body.refreshToken, 'refresh');
+        payload = await verify(token, 'refresh');
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) reject('expired', 'refresh token expired');
         reject('invalid', 'refresh token invalid');
@@ -247,31 +273,123 @@ export async function startAuthServer(options = {}) {
       entry.ok = true;
       stats.refreshSucceeded += 1;
       answered();
-      log(`refresh ok ${family.user.id}`);
-      sendJson(res, 200, pair);
+      log(`refresh ok ${family.user.id} (${via})`);
+      answer(res, pair);
     } catch (error) {
       if (entry.ok) throw error;
       entry.reason ??= error instanceof HttpError ? error.code : 'error';
       stats.refreshRejected += 1;
       answered();
-      log(`refresh rejected: ${entry.reason}`);
+      log(`refresh rejected: ${entry.reason} (${via})`);
       throw error;
+    }
+  }
+
+  const refresh = (req, res) =>
+    refreshWith(req, res, {
+      via: 'body',
+      readToken: async (r) => (await readJson(r)).refreshToken,
+      answer: (r, pair) => sendJson(r, 200, pair),
+    });
+
+  /** Revokes the family of `token` (a refresh token) if it is one of ours; a dead or foreign token revokes nothing. */
+  async function revokeFamilyOf(token, because) {
+    if (typeof token !== 'string' || token === '') return;
+    try {
+      const payload = await verify(token, 'refresh');
+      revokeFamily(payload.fam, because);
+    } catch {
+      // Signing out with a dead token is fine: there is nothing left to revoke.
     }
   }
 
   async function logout(req, res) {
     const body = await readJson(req);
     stats.logouts += 1;
-    if (typeof body.refreshToken === 'string') {
-      try {
-        const payload = await verify(body.refreshToken, 'refresh');
-        revokeFamily(payload.fam, 'logout');
-      } catch {
-        // Signing out with a dead token is fine: there is nothing left to revoke.
-      }
-    }
+    await revokeFamilyOf(body.refreshToken, 'logout');
     res.writeHead(204, { 'cache-control': 'no-store' });
     res.end();
+  }
+
+  // --- secure mode: the refresh token in an HttpOnly cookie ------------------
+
+  /** A pair as the cookie routes answer it: the refresh token goes into the cookie, never the body. */
+  function sendWithCookie(res, pair) {
+    const { refreshToken, ...visible } = pair;
+    res.setHeader('set-cookie', refreshCookie(refreshToken, cookieOptions));
+    sendJson(res, 200, visible);
+  }
+
+  /**
+   * `POST /auth/login`: a new session whose refresh token is set as the cookie. A cookie the
+   * browser still had belongs to a session this sign-in replaces there: its family is revoked,
+   * so a copy of it (or a late rotation of it landing after this answer) is dead.
+   */
+  async function cookieLogin(req, res) {
+    const pair = await startSession(req);
+    await revokeFamilyOf(readRefreshCookie(req), 'replaced');
+    sendWithCookie(res, pair);
+  }
+
+  /**
+   * `POST /auth/refresh`: the token comes from the cookie, the rotated one goes back into it.
+   * A refusal leaves the cookie alone: `Set-Cookie` would clear whatever the browser holds when
+   * the answer lands, which may already be a newer sign-in's cookie. A refused cookie is dead
+   * anyway (its family unknown, expired or revoked), and the app ends the session.
+   */
+  const cookieRefresh = (req, res) =>
+    refreshWith(req, res, { via: 'cookie', readToken: readRefreshCookie, answer: sendWithCookie });
+
+  /**
+   * `POST /auth/exchange` with `{ refreshToken }`: moves a session from script-readable storage
+   * into secure mode. The token from the body is spent like a refresh, and its successor is set
+   * as the cookie; the page gets no token back (after the switch it reloads and restores).
+   */
+  const exchange = (req, res) =>
+    refreshWith(req, res, {
+      via: 'exchange',
+      readToken: async (r) => (await readJson(r)).refreshToken,
+      answer: (r, pair) => {
+        r.writeHead(204, {
+          'set-cookie': refreshCookie(pair.refreshToken, cookieOptions),
+          'cache-control': 'no-store',
+        });
+        r.end();
+      },
+    });
+
+  /** `POST /auth/logout`: revokes the cookie's family and clears the cookie. */
+  async function cookieLogout(req, res) {
+    stats.logouts += 1;
+    await revokeFamilyOf(readRefreshCookie(req), 'logout');
+    res.writeHead(204, { 'set-cookie': clearedRefreshCookie(cookieOptions), 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  /** The cookie routes, each behind the CSRF check (csrf.mjs). */
+  const cookieRoutes = {
+    'POST /auth/login': cookieLogin,
+    'POST /auth/refresh': cookieRefresh,
+    'POST /auth/exchange': exchange,
+    'POST /auth/logout': cookieLogout,
+  };
+
+  function guarded(route) {
+    return async (req, res) => {
+      const refusal = csrfRefusal(req, scheme);
+      if (refusal !== null) {
+        stats.csrfRefused += 1;
+        stats.csrfLog.push({
+          at: Date.now(),
+          route,
+          reason: refusal.code,
+          withCookie: readRefreshCookie(req) !== null,
+        });
+        log(`${route} refused: ${refusal.code}`);
+        throw new HttpError(403, refusal.code, refusal.message);
+      }
+      return cookieRoutes[route](req, res);
+    };
   }
 
   async function authorize(req) {
@@ -330,6 +448,7 @@ export async function startAuthServer(options = {}) {
       refreshLog: stats.refreshLog.map((e) => ({ ...e })),
       issued: stats.issued.map((e) => ({ ...e })),
       apiLog: stats.apiLog.map((e) => ({ ...e })),
+      csrfLog: stats.csrfLog.map((e) => ({ ...e })),
       accessTtl,
       refreshTtl,
       activeFamilies: [...families.values()].filter((f) => !f.revoked).length,
@@ -396,6 +515,7 @@ export async function startAuthServer(options = {}) {
   async function handle(req, res) {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const route = `${req.method} ${pathname}`;
+    if (Object.hasOwn(cookieRoutes, route)) return guarded(route)(req, res);
     switch (route) {
       case 'POST /login':
         return login(req, res);
@@ -415,7 +535,7 @@ export async function startAuthServer(options = {}) {
           revoked: route === 'POST /__revoke' ? revokeAll() : revokeAccessTokens(),
         });
       default:
-        if (pathname.startsWith('/api/') || pathname.startsWith('/__')) {
+        if (pathname.startsWith('/api/') || pathname.startsWith('/auth/') || pathname.startsWith('/__')) {
           throw new HttpError(404, 'not-found', `no such resource: ${route}`);
         }
         if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, pathname);
@@ -423,7 +543,7 @@ export async function startAuthServer(options = {}) {
     }
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req, res) => {
     handle(req, res).catch((error) => {
       if (res.headersSent) {
         res.destroy();
@@ -436,7 +556,9 @@ export async function startAuthServer(options = {}) {
         sendJson(res, 500, { error: 'internal', message: 'internal error' });
       }
     });
-  });
+  };
+  const server =
+    options.tls === undefined ? createServer(onRequest) : createHttpsServer(options.tls, onRequest);
 
   await new Promise((resolvePromise, rejectPromise) => {
     server.once('error', rejectPromise);
@@ -446,7 +568,7 @@ export async function startAuthServer(options = {}) {
     });
   });
   const address = server.address();
-  const url = `http://${host}:${typeof address === 'object' && address !== null ? address.port : options.port}`;
+  const url = `${scheme}://${host}:${typeof address === 'object' && address !== null ? address.port : options.port}`;
 
   let closing = null;
   const close = () => {
@@ -457,5 +579,7 @@ export async function startAuthServer(options = {}) {
     return closing;
   };
 
-  return { url, close, stats: publicStats, revokeAll, revokeAccessTokens };
+  const tokens = () => ({ access: [...signedTokens.access], refresh: [...signedTokens.refresh] });
+
+  return { url, close, stats: publicStats, tokens, revokeAll, revokeAccessTokens };
 }

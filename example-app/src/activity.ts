@@ -20,7 +20,9 @@ export type ActivityEvent =
   | 'signed-out'
   | 'other-tab-sign-in'
   | 'other-tab-refresh'
-  | 'other-tab-sign-out';
+  | 'other-tab-sign-out'
+  /** Secure mode: a new tab or a reload took the access token from an open tab, with no call. */
+  | 'other-tab-restore';
 
 export interface ActivityEntry {
   id: number;
@@ -46,11 +48,14 @@ export interface ActivityState {
   ended: { at: number; reason: SessionEndReason } | null;
 }
 
-/** Why the session ended: the library's sign-out reasons, or another tab's sign-out that this tab followed. */
-export type SessionEndReason = SignOutReason | 'other-tab';
+/**
+ * Why the session ended: the library's sign-out reasons, another tab's sign-out that this tab
+ * followed, or a switch out of secure mode (its refresh token cannot leave the `HttpOnly` cookie).
+ */
+export type SessionEndReason = SignOutReason | 'other-tab' | 'left-secure-mode';
 
 const startsSession = (event: ActivityEvent): boolean =>
-  event === 'signed-in' || event === 'other-tab-sign-in';
+  event === 'signed-in' || event === 'other-tab-sign-in' || event === 'other-tab-restore';
 
 const MAX_ENTRIES = 50;
 

@@ -94,9 +94,22 @@ export function startActivityLog(startAppListening: StartAppListening, storageLa
 
   startAppListening({
     actionCreator: sessionRestored,
-    effect: (_action, { getOriginalState, getState, dispatch }) => {
+    effect: (action, { getOriginalState, getState, dispatch }) => {
       const { auth: now } = getState();
+      const { hinted, refreshed } = action.payload;
+      // Secure mode after a reload: only the hint was stored, and the library restores by a refresh.
+      if (hinted === true && now.session === null && now.restoring) {
+        const detail = `A session may exist (a hint in localStorage, no token): restoring it with ${storageLabel}`;
+        dispatch(logged({ event: 'restored', trigger: null, outcome: 'info', detail }));
+        return;
+      }
       if (getOriginalState().auth.session !== null || now.session === null) return;
+      // …and here is that refresh's result: the session, with a new access token.
+      if (refreshed === true) {
+        const detail = `Session restored with ${storageLabel} · new access token, ${lifetimeOf(now.session)}`;
+        dispatch(logged({ event: 'refresh', trigger: 'restore', outcome: 'ok', detail }));
+        return;
+      }
       const detail = now.restoring
         ? `Session restored from ${storageLabel}; access token had expired, refreshing`
         : `Session restored from ${storageLabel}`;
@@ -130,6 +143,10 @@ export function startActivityLog(startAppListening: StartAppListening, storageLa
         dispatch(logged({ event: 'other-tab-sign-out', trigger: null, outcome: 'info', detail }));
         dispatch(sessionEnded('other-tab'));
         dispatch(api.util.resetApiState());
+      } else if (before === null && getOriginalState().auth.restoring) {
+        // Secure mode: this tab asked the open tabs for the access token before calling the server.
+        const detail = 'Access token taken from another open tab · no call to the server';
+        dispatch(logged({ event: 'other-tab-restore', trigger: null, outcome: 'ok', detail }));
       } else if (before !== null && before.id === after.id) {
         const detail = `Refreshed in another tab · new access token, ${lifetimeOf(after)}`;
         dispatch(logged({ event: 'other-tab-refresh', trigger: null, outcome: 'ok', detail }));

@@ -1,22 +1,34 @@
 import { createListenerMiddleware } from '@reduxjs/toolkit';
-import { createAuthStorage, createCookieMarker, markerCookieName, refreshLockName } from 'redux-auth-kit';
+import {
+  createAuthStorage,
+  createCookieMarker,
+  markerCookieName,
+  refreshLockName,
+  signOut,
+} from 'redux-auth-kit';
 import { createAuthStore } from 'redux-auth-kit/store';
-import { activityReducer } from './activity';
+import { activityReducer, sessionEnded } from './activity';
 import { startActivityLog } from './activityLog';
 import { api } from './api';
-import { refresh } from './server';
+import { MODES } from './modes';
+import { createAppRefresh, endCookieSession, exchangeForCookie } from './server';
 import {
+  noteLeftSecureMode,
   readStoragePreference,
   STORAGE_PREFERENCE_KEY,
   storedPreference,
+  takeLeftSecureModeNotice,
   writeStoragePreference,
 } from './storagePreference';
 import type { AuthType } from './types';
 
-/** The cookie name / localStorage key of the session (React Auth Kit's default). */
+/** The cookie name / localStorage key of the session (React Auth Kit's default); in secure mode, the hint's key. */
 export const AUTH_NAME = '_auth';
 
 export const authType: AuthType = readStoragePreference();
+
+/** The refresh options the store runs with: the refresh token in the body, or (secure mode) in the cookie. */
+export const refresh = createAppRefresh(authType);
 
 const listener = createListenerMiddleware();
 
@@ -33,10 +45,11 @@ export type RootState = ReturnType<typeof store.getState>;
 export type AppDispatch = typeof store.dispatch;
 export type AppStore = typeof store;
 
-startActivityLog(
-  listener.startListening.withTypes<RootState, AppDispatch>(),
-  authType === 'cookie' ? 'a cookie' : 'localStorage',
-);
+startActivityLog(listener.startListening.withTypes<RootState, AppDispatch>(), MODES[authType].restoredFrom);
+
+// A switch out of secure mode signed this tab out before the reload: the sign-in form says why.
+if (typeof window !== 'undefined' && takeLeftSecureModeNotice())
+  store.dispatch(sessionEnded('left-secure-mode'));
 
 /**
  * The lock the library holds around every refresh, in every tab of this origin
@@ -69,19 +82,22 @@ function refreshSettled(): Promise<void> {
 /**
  * Stops everything in this tab that could use or write the session: the refresh
  * machinery (timers, the cross-tab channel) and redux-persist, whose last queued
- * write lands now rather than after the session has moved.
+ * write lands now rather than after the session has moved. In secure mode there is
+ * nothing to write (the hint was written when the session began), and a write could
+ * put back a hint the moving tab has just removed.
  */
 async function stopSession(): Promise<void> {
   leaving = true;
   auth.dispose();
   persistor.pause();
-  await persistor.flush();
+  if (authType !== 'memory') await persistor.flush();
 }
 
 interface StoredOrder {
   id: string;
   startedAt: number;
   generation: number;
+  refreshToken: string | null;
 }
 
 /** Which session a stored value holds (redux-persist's `{ "session": "<json>", ... }`), or `null`. */
@@ -91,9 +107,11 @@ function storedOrder(value: string | null): StoredOrder | null {
     const outer = JSON.parse(value) as { session?: unknown };
     const session: unknown = typeof outer.session === 'string' ? JSON.parse(outer.session) : null;
     if (typeof session !== 'object' || session === null) return null;
-    const { id, startedAt, generation } = session as Partial<Record<keyof StoredOrder, unknown>>;
+    const { id, startedAt, generation, refreshToken } = session as Partial<
+      Record<keyof StoredOrder, unknown>
+    >;
     return typeof id === 'string' && typeof startedAt === 'number' && typeof generation === 'number'
-      ? { id, startedAt, generation }
+      ? { id, startedAt, generation, refreshToken: typeof refreshToken === 'string' ? refreshToken : null }
       : null;
   } catch {
     return null;
@@ -128,8 +146,67 @@ async function moveSession(next: AuthType): Promise<void> {
 }
 
 /**
+ * Switches into secure mode: the stored session's refresh token goes to the server, which spends
+ * it and sets its successor as the `HttpOnly` cookie; storage keeps only the hint that a session
+ * may exist, and after the reload the library restores the session with one refresh. When the
+ * server cannot be reached nothing is moved, and the reload brings this tab back as it was.
+ */
+async function enterSecureMode(): Promise<void> {
+  const from = createAuthStorage({ authName: AUTH_NAME, authType });
+  if (storedPreference() === 'memory') return;
+  // Storage holds the newest tokens of all tabs; this tab's own last write may be newer still.
+  const stored = await from.getItem(AUTH_NAME);
+  await stopSession();
+  const value = newerStored(stored, await from.getItem(AUTH_NAME));
+  const refreshToken = storedOrder(value)?.refreshToken ?? null;
+  let exchanged = false;
+  if (value !== null && refreshToken !== null) {
+    try {
+      exchanged = await exchangeForCookie(refreshToken);
+    } catch {
+      return;
+    }
+  }
+  // The old copy holds a spent refresh token now: sent again, it would revoke the family. (Removed
+  // first: in localStorage the hint takes the same key.)
+  await from.removeItem(AUTH_NAME);
+  if (exchanged)
+    await createAuthStorage({ authName: AUTH_NAME, authType: 'memory' }).setItem(AUTH_NAME, value!);
+  if (authType === 'localstorage') generationMarker.write(null);
+  writeStoragePreference('memory');
+}
+
+/**
+ * Switches out of secure mode, which signs out in every tab: the refresh token lives in an
+ * `HttpOnly` cookie, and no route hands it to a script (one that did would hand it to an XSS
+ * payload too). The server revokes the session and clears the cookie before the reload.
+ */
+async function leaveSecureMode(next: AuthType): Promise<void> {
+  if (storedPreference() === next) return;
+  const { session, restoring } = store.getState().auth;
+  // Every tab follows the sign-out; the library removes the hint.
+  store.dispatch(signOut());
+  try {
+    await endCookieSession();
+  } catch {
+    // The server is out of reach: the cookie stays, but without the hint no tab will use it.
+  }
+  await stopSession();
+  await createAuthStorage({ authName: AUTH_NAME, authType: 'memory' }).removeItem(AUTH_NAME);
+  if (session !== null || restoring) noteLeftSecureMode();
+  writeStoragePreference(next);
+}
+
+/** Moves the session into `next`, and records the choice once it is there. */
+function moveTo(next: AuthType): Promise<void> {
+  if (authType === 'memory') return leaveSecureMode(next);
+  return next === 'memory' ? enterSecureMode() : moveSession(next);
+}
+
+/**
  * Moves the stored session to the other storage and reloads, so the user
- * stays signed in; every other tab follows. The move happens under the
+ * stays signed in (except out of secure mode: see {@link leaveSecureMode});
+ * every other tab follows. The move happens under the
  * library's refresh lock, held until this document is gone: no tab is
  * mid-refresh while the tokens are copied, and none starts one before it has
  * followed. (Two tabs refreshing the same tokens from two storages would send
@@ -142,12 +219,12 @@ export async function switchStorage(next: AuthType): Promise<void> {
   if (locks === undefined) {
     // No Web Locks (not a secure context): at least this tab's own refresh is not cut off.
     await refreshSettled();
-    await moveSession(next);
+    await moveTo(next);
     window.location.reload();
     return;
   }
   await locks.request(REFRESH_LOCK, async () => {
-    await moveSession(next);
+    await moveTo(next);
     window.location.reload();
     await new Promise((resolve) => setTimeout(resolve, LOCK_HOLD_MAX_MS));
   });
@@ -161,13 +238,27 @@ export async function switchStorage(next: AuthType): Promise<void> {
  * the session stays where it is, for a switch back.)
  */
 async function followSwitch(): Promise<void> {
+  const next = storedPreference();
+  const { auth: state, activity } = store.getState();
+  const own = state.session?.id ?? null;
+  // Out of secure mode the moving tab signs out everywhere; this tab may have heard of it already.
+  const signedOutByMove =
+    authType === 'memory' && (own !== null || state.restoring || activity.ended?.reason === 'other-tab');
   await stopSession();
   const here = createAuthStorage({ authName: AUTH_NAME, authType });
-  const there = createAuthStorage({ authName: AUTH_NAME, authType: storedPreference() });
+  const there = createAuthStorage({ authName: AUTH_NAME, authType: next });
   const [left, moved] = await Promise.all([here.getItem(AUTH_NAME), there.getItem(AUTH_NAME)]);
-  const [copy, original] = [storedOrder(left), storedOrder(moved)];
-  if (copy !== null && copy.id === original?.id) await here.removeItem(AUTH_NAME);
+  const copy = storedOrder(left);
+  // Secure mode's hint names no session: the one moved there is this tab's, if it left a hint.
+  // (Under the moving tab's lock no refresh ran here, so the flush above wrote nothing over it.)
+  const movedHere =
+    next === 'memory'
+      ? moved !== null && own !== null && copy?.id === own
+      : copy !== null && copy.id === storedOrder(moved)?.id;
+  if (movedHere) await here.removeItem(AUTH_NAME);
   if (authType === 'localstorage') generationMarker.write(null);
+  // After the reload the sign-in form says why this tab is signed out.
+  if (signedOutByMove) noteLeftSecureMode();
   window.location.reload();
 }
 

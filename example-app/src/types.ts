@@ -14,4 +14,14 @@ export interface TokenResponse {
   user: User;
 }
 
-export type AuthType = 'cookie' | 'localstorage';
+/**
+ * What `POST /auth/login` and `POST /auth/refresh` answer (secure mode): no refresh token, which
+ * the server set as an `HttpOnly` cookie this page cannot read.
+ */
+export type CookieTokenResponse = Omit<TokenResponse, 'refreshToken'>;
+
+/**
+ * Where the session lives: the library's `authType`. `'memory'` is secure mode: the refresh token
+ * in an `HttpOnly` cookie the server sets, the access token in memory only.
+ */
+export type AuthType = 'cookie' | 'localstorage' | 'memory';

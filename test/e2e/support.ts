@@ -2,7 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Cookie,
+  type Page,
+} from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../example-app/chromium.mjs';
 import {
@@ -102,6 +109,11 @@ export class ScreenRecorder {
   }
 }
 
+/** Set E2E_TIMINGS=1 to print what a test measured. */
+export function measured(label: string, values: Record<string, unknown>): void {
+  if (process.env.E2E_TIMINGS) console.info(`[e2e] ${label}: ${JSON.stringify(values)}`);
+}
+
 /** A server and a browser context for one test; `close()` closes both. */
 export interface Harness {
   server: AuthServer;
@@ -117,12 +129,13 @@ export async function openHarness(
   browser: Browser,
   staticDir: string,
   options: AuthServerOptions = {},
+  contextOptions: BrowserContextOptions = {},
 ): Promise<Harness> {
   // The tests drive the server through its admin routes (POST /__revoke, /__revoke-access).
   const server = await startAuthServer({ staticDir, testHooks: true, ...options });
   let context: BrowserContext | null = null;
   try {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
     const screens = await ScreenRecorder.install(context);
     const page = await context.newPage();
     const pageErrors: Error[] = [];
@@ -333,6 +346,11 @@ export function browserSuite(lifetimes: { accessTtl: number; refreshTtl: number 
   return {
     async open(accessTtl = lifetimes.accessTtl): Promise<Harness> {
       harness = await openHarness(browser, app.dir, { accessTtl, refreshTtl: lifetimes.refreshTtl });
+      return harness;
+    },
+    /** Like `open`, with more server options (`tls`, say) and browser-context options. */
+    async openWith(server: AuthServerOptions, context: BrowserContextOptions = {}): Promise<Harness> {
+      harness = await openHarness(browser, app.dir, { ...lifetimes, ...server }, context);
       return harness;
     },
   };

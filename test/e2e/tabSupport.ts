@@ -14,9 +14,11 @@ import {
 
 export type Mode = 'cookie' | 'localstorage';
 export const MODE_LABEL: Record<Mode, string> = { cookie: 'cookie', localstorage: 'localStorage' };
+/** Every storage choice of the app's switch: the two above, and secure mode (`'memory'`: see secureSupport.ts). */
+export type AppMode = Mode | 'memory';
 
 /** The app in `count` tabs of the harness's context, storing the session in `mode`, all on the login form. */
-export async function openSignedOutTabs(h: Harness, mode: Mode, count: number): Promise<Page[]> {
+export async function openSignedOutTabs(h: Harness, mode: AppMode, count: number): Promise<Page[]> {
   // The first tab picks the storage (remembered in localStorage); the others read that choice.
   await h.page.goto(`${h.server.url}/?storage=${mode}`);
   const tabs = [h.page];
@@ -40,7 +42,7 @@ export async function submitLogin(page: Page): Promise<void> {
  */
 export async function twoSignedInTabs(
   open: (accessTtl?: number) => Promise<Harness>,
-  mode: Mode,
+  mode: AppMode,
   accessTtl?: number,
 ): Promise<{ h: Harness; tabs: [Page, Page] }> {
   const h = await open(accessTtl);

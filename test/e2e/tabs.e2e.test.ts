@@ -9,6 +9,7 @@ import {
   documentOf,
   expectDataFromTokenIssuedAt,
   expectOneRefreshPerLifetime,
+  measured,
   PROFILE_POLL_MS,
   quietStats,
   served,
@@ -43,11 +44,6 @@ const { open } = browserSuite({ accessTtl: ACCESS_TTL, refreshTtl: REFRESH_TTL }
 
 /** A tab's log entries for refreshes it made itself and that succeeded. */
 const OWN_REFRESHES = '[data-testid="log-entry"][data-event="refresh"][data-outcome="ok"]';
-
-/** Set E2E_TIMINGS=1 to print what a test measured. */
-function measured(label: string, values: Record<string, unknown>): void {
-  if (process.env.E2E_TIMINGS) console.info(`[e2e] ${label}: ${JSON.stringify(values)}`);
-}
 
 /**
  * Waits until every tab holds the same live session, the one stored in `mode` (read through

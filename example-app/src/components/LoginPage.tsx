@@ -4,6 +4,7 @@ import { useSignIn } from 'redux-auth-kit/react';
 import type { SessionEndReason } from '../activity';
 import { useAppSelector } from '../hooks';
 import { login } from '../server';
+import { authType } from '../store';
 import type { User } from '../types';
 
 const endedText: Record<SessionEndReason, string> = {
@@ -11,6 +12,8 @@ const endedText: Record<SessionEndReason, string> = {
   rejected: 'Your session was ended by the server. Please sign in again.',
   expired: 'Your session expired. Please sign in again.',
   'other-tab': 'You were signed out in another tab. Sign in again to continue.',
+  'left-secure-mode':
+    'Secure mode kept the refresh token in a cookie no script can read, so the session could not move here. Sign in again.',
 };
 
 export function LoginPage() {
@@ -26,13 +29,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await login(String(form.get('username')), String(form.get('password')));
-      signIn({
-        auth: { token: answer.accessToken },
-        refresh: answer.refreshToken,
-        refreshExpiresIn: answer.refreshExpiresIn,
-        userState: answer.user,
-      });
+      signIn(await login(String(form.get('username')), String(form.get('password')), authType));
     } catch (e) {
       if (e instanceof AuthError) setError(`The server sent an unusable token (${e.code}).`);
       else setError(e instanceof Error ? e.message : String(e));

@@ -9,6 +9,7 @@ const eventText: Record<ActivityEvent, string> = {
   'other-tab-sign-in': 'Sign-in',
   'other-tab-refresh': 'Refresh',
   'other-tab-sign-out': 'Sign-out',
+  'other-tab-restore': 'Restore',
 };
 
 const outcomeText: Record<ActivityEntry['outcome'], string> = {

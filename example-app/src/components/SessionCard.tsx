@@ -3,6 +3,7 @@ import { selectAuthExpiresAt } from 'redux-auth-kit';
 import { useAuthHeader, useRefreshNow, useRefreshStatus } from 'redux-auth-kit/react';
 import { manualRefreshRequested, manualRefreshSettled } from '../activity';
 import { formatDuration, formatTime, useAppDispatch, useAppSelector, useNow } from '../hooks';
+import { MODES } from '../modes';
 import { authType } from '../store';
 import { NextRefresh } from './NextRefresh';
 import { TokenCountdown } from './TokenCountdown';
@@ -62,7 +63,10 @@ export function SessionCard() {
         </div>
         <div>
           <dt>Refresh token</dt>
-          <dd>{refreshExpiresAt === null ? '—' : `valid ${formatDuration(refreshExpiresAt - now)}`}</dd>
+          <dd data-testid="refresh-token-validity">
+            {refreshExpiresAt === null ? '—' : `valid ${formatDuration(refreshExpiresAt - now)}`}
+            {authType === 'memory' && ' · in an HttpOnly cookie'}
+          </dd>
         </div>
         <div>
           <dt>Authorization</dt>
@@ -72,7 +76,7 @@ export function SessionCard() {
         </div>
         <div>
           <dt>Stored in</dt>
-          <dd data-testid="storage-mode">{authType === 'cookie' ? 'Cookie' : 'localStorage'}</dd>
+          <dd data-testid="storage-mode">{MODES[authType].storedIn}</dd>
         </div>
       </dl>
       <button

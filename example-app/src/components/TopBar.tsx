@@ -2,14 +2,10 @@ import { useState } from 'react';
 import { selectRefreshToken } from 'redux-auth-kit';
 import { useAuthUser, useSessionStatus, useSignOut } from 'redux-auth-kit/react';
 import { useAppStore } from '../hooks';
+import { MODE_ORDER, MODES } from '../modes';
 import { logout } from '../server';
 import { authType, switchStorage } from '../store';
 import type { AuthType, User } from '../types';
-
-const storages: { type: AuthType; label: string }[] = [
-  { type: 'cookie', label: 'Cookie' },
-  { type: 'localstorage', label: 'localStorage' },
-];
 
 function StorageSwitch() {
   const [switching, setSwitching] = useState<AuthType | null>(null);
@@ -22,7 +18,7 @@ function StorageSwitch() {
     <div className="storage" data-testid="storage-switch" data-storage={authType}>
       <span className="storage-label">Session stored in</span>
       <div className="segmented" role="group" aria-label="Session storage">
-        {storages.map(({ type, label }) => (
+        {MODE_ORDER.map((type) => (
           <button
             key={type}
             type="button"
@@ -30,9 +26,14 @@ function StorageSwitch() {
             aria-pressed={(switching ?? authType) === type}
             disabled={switching !== null}
             onClick={() => choose(type)}
+            title={
+              authType === 'memory' && type !== 'memory'
+                ? `${MODES[type].storedIn}. Leaving secure mode signs you out: the refresh token cannot leave its HttpOnly cookie.`
+                : MODES[type].storedIn
+            }
             data-testid={`storage-${type}`}
           >
-            {label}
+            {MODES[type].label}
           </button>
         ))}
       </div>
@@ -40,12 +41,15 @@ function StorageSwitch() {
   );
 }
 
-/** Signs out here and on the server: the refresh token's family goes on the deny-list. */
+/**
+ * Signs out here and on the server: the refresh token's family goes on the deny-list (in secure
+ * mode the server also clears the cookie; the library knows no refresh token to send).
+ */
 function useSignOutEverywhere(): () => void {
   const store = useAppStore();
   const signOut = useSignOut();
   return () => {
-    logout(selectRefreshToken(store.getState()));
+    logout(authType, selectRefreshToken(store.getState()));
     signOut();
   };
 }
