@@ -241,21 +241,18 @@ const actedOn = ({ session, tokenExpired, restoring, refresh }: AuthState): stri
  * since): only the root state tells it apart.
  */
 export interface RootWatch {
-  /** The root state the latest action left: the present, as far as actions show it. */
+  /** The root state an auth action left: the present, as far as the auth actions show it. */
   tip: unknown;
-  /** A root state known to be a past one (shown while the live history moved on without it), or `null`. */
+  /** A root state known to be a past one (it stayed put while the live history moved on), or `null`. */
   held: unknown;
-  /**
-   * Auth actions reached the live history while a past state was shown: the present is no longer
-   * `tip` but a state the engine has not seen.
-   */
-  tipMoved: boolean;
+  /** No action has changed the state unseen since `tip` (an unrelated action, passed on unread). */
+  tipFresh: boolean;
 }
 
-/** Nothing known but the present, `tip`. */
-export const rootWatchAt = (tip: unknown): RootWatch => ({ tip, held: null, tipMoved: false });
+/** The present is `tip`, and nothing else is known. */
+export const rootWatchAt = (tip: unknown): RootWatch => ({ tip, held: null, tipFresh: true });
 
-/** What an action showed of the root state. */
+/** What an auth action showed of the root state. */
 export interface ActionRoots {
   /** The root state the store showed before the action, and after it. */
   before: unknown;
@@ -265,13 +262,13 @@ export interface ActionRoots {
 }
 
 /**
- * The watch after an action. A past state DevTools shows does not move when
- * actions are appended to the live history; the present does. A shown state
- * that stays put through an action that changed the live auth state is past.
+ * The watch after an auth action. A past state DevTools shows does not move
+ * when actions are appended to the live history; the present does. A shown
+ * state that stays put through an action that changed the live auth state is past.
  */
 export function rootAfterAction(watch: RootWatch, { before, after, liveChanged }: ActionRoots): RootWatch {
-  if (after !== before || before === watch.tip) return rootWatchAt(after);
-  return liveChanged ? { tip: watch.tip, held: before, tipMoved: true } : watch;
+  if (after !== before || (before === watch.tip && watch.tipFresh)) return rootWatchAt(after);
+  return liveChanged ? { ...watch, held: before } : watch;
 }
 
 /** Which state the store shows, as far as the engine can tell. */
@@ -279,18 +276,17 @@ export type ShownVerdict =
   | 'present'
   | 'past'
   /**
-   * A state the engine has not seen, with the live auth state in it: the present, moved by an
-   * action other middleware passed on without it (RTK Query does), or a past state whose slices
-   * but auth changed since. An action that changes the state settles it (`shownChecked`).
+   * A state with the live auth state in it that the engine cannot place: the present, changed by
+   * actions it let pass unread (or by other middleware passing actions on with `next`, as RTK Query
+   * does), or a past state whose other slices differ. An action that changes the state settles it
+   * (`shownChecked`): the present moves with it, a past state does not.
    */
   | 'unsure';
 
 /**
- * Whether `shown` is the present. A state without the live auth state is past
- * (and held as such). One with it is the present when it is the state the
- * latest action left — or, once the live history moved on while a past state
- * was held, any state but that one (the monitor went back to a present the
- * engine has not seen). A state held as past stays past; any other is unsure.
+ * Whether `shown` is the present: not when it lacks the live auth state or is
+ * a state known to be past; yes when it is the state the latest auth action
+ * left and nothing changed unseen since; otherwise unsure.
  */
 export function judgeShownRoot(
   shown: unknown,
@@ -298,8 +294,6 @@ export function judgeShownRoot(
   watch: RootWatch,
 ): { verdict: ShownVerdict; watch: RootWatch } {
   if (!authMatches || shown === watch.held) return { verdict: 'past', watch: { ...watch, held: shown } };
-  if (shown === watch.tip || (watch.tipMoved && watch.held !== null)) {
-    return { verdict: 'present', watch: rootWatchAt(shown) };
-  }
+  if (shown === watch.tip && watch.tipFresh) return { verdict: 'present', watch };
   return { verdict: 'unsure', watch };
 }

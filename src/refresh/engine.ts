@@ -51,6 +51,8 @@ export interface RefreshEngine {
    * is told from the present.
    */
   sawAction(before: unknown, after: unknown, liveChanged: boolean): void;
+  /** An action unrelated to auth passed on unread: the state may have changed unseen. */
+  sawUnrelatedAction(): void;
   /** Dispatches an action of the library's to the store. */
   dispatch(action: UnknownAction): void;
   /** Starts a refresh, or joins the one in flight. Never rejects. */
@@ -229,6 +231,9 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     shownIsLive,
     sawAction(before, after, liveChanged) {
       roots = rootAfterAction(roots ?? rootWatchAt(before), { before, after, liveChanged });
+    },
+    sawUnrelatedAction() {
+      if (roots?.tipFresh) roots = { ...roots, tipFresh: false };
     },
     dispatch,
     refresh,

@@ -140,10 +140,9 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
         const handle = withListeners(reduce);
         return (action) => {
           if (!isAuthTraffic(action)) {
-            // Signed out, unrelated actions cost nothing; signed in, two state reads each.
-            if (engine.live().session === null) return next(action);
-            liveChanged = false;
-            return reduce(action);
+            // Unrelated actions read nothing: they only mark the state as possibly changed unseen.
+            engine.sawUnrelatedAction();
+            return next(action);
           }
           // checkClock is answered here and reaches no reducer.
           if (checkClock.match(action)) {
