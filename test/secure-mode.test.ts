@@ -70,7 +70,15 @@ function browserOf(server: RotatingServer) {
     tab.store.dispatch(signIn({ auth: { token: issued.accessToken }, userState: { family: issued.family } }));
     return issued;
   }
-  return { jar, calls, authName, openTab, login };
+  /** A tab signed in through `/login`, its hint written to storage. */
+  async function signedInTab(label: string) {
+    const tab = await openTab(label);
+    login(tab);
+    await vi.advanceTimersByTimeAsync(1);
+    await tab.persistor.flush();
+    return tab;
+  }
+  return { jar, calls, authName, openTab, signedInTab };
 }
 
 /** Every token the server issued, and what page scripts can read: none may contain any part of one. */
@@ -89,10 +97,7 @@ describe('secure mode keeps every token out of what page scripts can read', () =
   test('after sign-in, each of several refreshes and sign-out, no part of any token is in localStorage, sessionStorage or document.cookie', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const tab = await browser.openTab('A');
-    browser.login(tab);
-    await vi.advanceTimersByTimeAsync(1);
-    await tab.persistor.flush();
+    const tab = await browser.signedInTab('A');
     expect(selectIsAuthenticated(tab.store.getState())).toBe(true);
     expectNoTokenReadableByScripts(server);
     // Only the hint is stored.
@@ -121,10 +126,7 @@ describe('a reload in secure mode', () => {
   test('with the hint, the store starts restoring, makes exactly one refresh call and signs in', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const first = await browser.openTab('A');
-    browser.login(first);
-    await vi.advanceTimersByTimeAsync(1);
-    await first.persistor.flush();
+    const first = await browser.signedInTab('A');
     first.auth.dispose();
 
     const reloaded = await browser.openTab('A');
@@ -151,10 +153,7 @@ describe('a reload in secure mode', () => {
   test('a rejected restore signs out and clears the hint', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const first = await browser.openTab('A');
-    browser.login(first);
-    await vi.advanceTimersByTimeAsync(1);
-    await first.persistor.flush();
+    const first = await browser.signedInTab('A');
     first.auth.dispose();
     // The cookie expired or was revoked meanwhile: the server knows no such refresh token.
     browser.jar.refreshToken = 'revoked';
@@ -180,10 +179,7 @@ describe('tabs in secure mode', () => {
   test('a second store started while a first is signed in gets the access token from it, with no refresh call', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const a = await browser.openTab('A');
-    browser.login(a);
-    await vi.advanceTimersByTimeAsync(1);
-    await a.persistor.flush();
+    const a = await browser.signedInTab('A');
 
     const b = await browser.openTab('B');
     expect(selectSessionStatus(b.store.getState())).toBe('restoring');
@@ -196,10 +192,7 @@ describe('tabs in secure mode', () => {
   test('with no other tab alive, a new store makes one refresh', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const a = await browser.openTab('A');
-    browser.login(a);
-    await vi.advanceTimersByTimeAsync(1);
-    await a.persistor.flush();
+    const a = await browser.signedInTab('A');
     a.auth.dispose();
 
     const b = await browser.openTab('B');
@@ -213,10 +206,7 @@ describe('tabs in secure mode', () => {
     async (count) => {
       const server = createRotatingServer();
       const browser = browserOf(server);
-      const first = await browser.openTab('A');
-      browser.login(first);
-      await vi.advanceTimersByTimeAsync(1);
-      await first.persistor.flush();
+      const first = await browser.signedInTab('A');
       const tabs = [first];
       for (let i = 1; i < count; i += 1) tabs.push(await browser.openTab(String.fromCharCode(65 + i)));
       await vi.advanceTimersByTimeAsync(1_000);
@@ -246,10 +236,7 @@ describe('the hint while a reload restores', () => {
   test('stays in storage until the restore ends, so a second reload meanwhile restores too', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const first = await browser.openTab('A');
-    browser.login(first);
-    await vi.advanceTimersByTimeAsync(1);
-    await first.persistor.flush();
+    const first = await browser.signedInTab('A');
     first.auth.dispose();
 
     const reloaded = await browser.openTab('A');
@@ -266,10 +253,7 @@ describe('the hint while a reload restores', () => {
 test('a session a reload restored by a refresh is announced to the other tabs', async () => {
   const server = createRotatingServer();
   const browser = browserOf(server);
-  const first = await browser.openTab('A');
-  browser.login(first);
-  await vi.advanceTimersByTimeAsync(1);
-  await first.persistor.flush();
+  const first = await browser.signedInTab('A');
   first.auth.dispose();
   // A tab that could not answer in time (asked before it had a session) still hears of the restore.
   const reloaded = await browser.openTab('A');
