@@ -66,6 +66,7 @@ export type {
   AuthListenerOptions,
   AuthLogger,
   StartListeningLike,
+  StopListening,
 } from './refresh/options';
 export { RefreshAbortError, type RefreshAbortCause } from './refresh/abort';
 export { browserWakeSource, type WakeReason, type WakeSource } from './refresh/wake';

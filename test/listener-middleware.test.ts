@@ -4,6 +4,7 @@ import { describe, expect, test, vi } from 'vitest';
 import {
   configureStore,
   createListenerMiddleware,
+  type Middleware,
   type Reducer,
   type StoreEnhancer,
   type UnknownAction,
@@ -156,6 +157,51 @@ describe('an app listener middleware instead of auth.middleware', () => {
     stop();
     auth.dispose();
   });
+});
+
+describe('dispose stops everything, whichever way the listeners were added', () => {
+  /** A store signed in with a 120 s token, its listeners added the given way, and what the store saw. */
+  function signedInStore(way: 'middleware' | 'startListening' | 'stopped startListening') {
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
+      isSuccess: true,
+      newAuthToken: jwtFor(120),
+    }));
+    const auth = createAuthListener({ refresh: createRefresh({ refreshApiCallback }), wake: false });
+    const appListener = createListenerMiddleware();
+    const stop = way === 'middleware' ? undefined : auth.startListening(appListener.startListening);
+    const types: string[] = [];
+    const recordTypes: Middleware = () => (next) => (action) => {
+      types.push((action as UnknownAction).type);
+      return next(action);
+    };
+    configureStore({
+      reducer: { auth: authReducer },
+      middleware: (gDM) =>
+        gDM()
+          .prepend(way === 'middleware' ? auth.middleware : appListener.middleware)
+          .concat(recordTypes),
+    }).dispatch(signIn({ auth: { token: jwtFor(120) }, refresh: 'r1' }));
+    const teardown = () => {
+      if (way === 'stopped startListening') stop?.();
+      auth.dispose();
+    };
+    return { refreshApiCallback, types, teardown };
+  }
+
+  test.each(['middleware', 'startListening', 'stopped startListening'] as const)(
+    '%s: after dispose no timer is left, nothing is dispatched and nothing is called, a day later',
+    async (way) => {
+      const { refreshApiCallback, types, teardown } = signedInStore(way);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(vi.getTimerCount(), 'the due time and the wall-clock check wait').toBeGreaterThan(0);
+      teardown();
+      const seen = types.length;
+      await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+      expect(types.slice(seen), 'actions after dispose').toEqual([]);
+      expect(refreshApiCallback).not.toHaveBeenCalled();
+      expect(vi.getTimerCount(), 'timers left').toBe(0);
+    },
+  );
 });
 
 describe('middleware that passes actions on with next', () => {

@@ -10,7 +10,13 @@ import { authSlice, sessionRestored, shownChecked } from '../slice';
 import type { AuthRootState, AuthState } from '../types';
 import { resolveConfig } from './config';
 import { createRefreshEngine } from './engine';
-import type { AuthListener, AuthListenerApi, AuthListenerOptions, StartListeningLike } from './options';
+import type {
+  AuthListener,
+  AuthListenerApi,
+  AuthListenerOptions,
+  StartListeningLike,
+  StopListening,
+} from './options';
 import { createScheduler } from './scheduler';
 
 /**
@@ -59,6 +65,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
    */
   let followsInMiddleware = false;
   let storageWarned = false;
+  let disposed = false;
 
   /** What redux-persist read back for `authName`, validated; unreadable stored state is removed. */
   function restore({ payload, err }: RehydrateAction): void {
@@ -91,6 +98,7 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   // One listener for every action past the gate. As middleware it never sees refreshNow or
   // checkClock: the gate answers them.
   async function effect(action: UnknownAction, api: AuthListenerApi): Promise<void> {
+    if (disposed) return;
     if (!followsInMiddleware) {
       // On an app's listener middleware the store is served from the first auth action on, starting
       // from the state before it.
@@ -114,8 +122,16 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     for (let wait = scheduler.due(); wait !== null; wait = scheduler.due()) await api.delay(wait);
   }
 
-  const startListening = (start: StartListeningLike): (() => void) =>
-    start({ predicate: isAuthTraffic, effect });
+  /** Every place the listeners were added to, so that dispose removes them from the app's middleware too. */
+  const added = new Set<StopListening>();
+  const startListening = (start: StartListeningLike): (() => void) => {
+    const stop = start({ predicate: isAuthTraffic, effect });
+    added.add(stop);
+    return () => {
+      added.delete(stop);
+      stop({ cancelActive: true });
+    };
+  };
   startListening(listener.startListening);
 
   return {
@@ -161,6 +177,9 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     startListening,
     refresh: () => engine.refresh(),
     dispose: () => {
+      disposed = true;
+      for (const stop of added) stop({ cancelActive: true });
+      added.clear();
       scheduler.dispose();
       engine.dispose();
       listener.clearListeners();

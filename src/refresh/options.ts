@@ -70,7 +70,14 @@ export interface AuthListenerApi {
 export type StartListeningLike = (options: {
   predicate: (action: UnknownAction) => boolean;
   effect: (action: UnknownAction, api: AuthListenerApi) => void | Promise<void>;
-}) => () => void;
+}) => StopListening;
+
+/**
+ * Removes listeners added by a {@link StartListeningLike}. RTK's takes
+ * `{ cancelActive: true }` to also cancel effects that are running (waiting
+ * for a due time); a plain `() => void` fits too.
+ */
+export type StopListening = (options?: { cancelActive?: true }) => void;
 
 /** What {@link createAuthListener} returns. Use one per store. */
 export interface AuthListener {

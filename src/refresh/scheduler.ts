@@ -19,7 +19,7 @@ export interface Scheduler {
   due(): number | null;
   /** The page may have slept or come back online: look at the clock now. */
   wake(reason: WakeReason): void;
-  /** Stops the wall-clock check and the wake-ups. */
+  /** Stops the wall-clock check and the wake-ups for good: nothing is due afterwards. */
   dispose(): void;
 }
 
@@ -37,6 +37,7 @@ export function createScheduler(engine: RefreshEngine, config: SchedulerConfig):
   let tracking = false;
   /** How much earlier than due this tab acts (ms); non-zero only for tabs without Web Locks. */
   let lead: number | null = null;
+  let disposed = false;
 
   // Without Web Locks nothing serializes the tabs, and tabs sharing a session would all come due
   // at the same instant: each tab acts up to 2 s early, by its own random amount, so the first
@@ -65,6 +66,7 @@ export function createScheduler(engine: RefreshEngine, config: SchedulerConfig):
   }
 
   function due(): number | null {
+    if (disposed) return null;
     const live = engine.live();
     const policy = engine.policy();
     const at = nextWakeAt(live, policy);
@@ -111,5 +113,10 @@ export function createScheduler(engine: RefreshEngine, config: SchedulerConfig):
     due();
   }
 
-  return { due, wake, dispose: () => track(false) };
+  function dispose(): void {
+    disposed = true;
+    track(false);
+  }
+
+  return { due, wake, dispose };
 }
