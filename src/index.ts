@@ -21,6 +21,7 @@ export type {
   SessionRestoredPayload,
   SessionStatus,
   SessionSyncedPayload,
+  LiveStateReappliedPayload,
   SignInParams,
   SignOutReason,
 } from './types';
@@ -34,6 +35,7 @@ export {
   refreshFailed,
   tokenExpired,
   shownChecked,
+  liveStateReapplied,
   sessionRestored,
   sessionSynced,
 } from './slice';

@@ -4,6 +4,7 @@ import { passed } from './token';
 import type {
   AuthSession,
   AuthState,
+  LiveStateReappliedPayload,
   RefreshFailedPayload,
   RefreshSucceededPayload,
   SessionRef,
@@ -26,6 +27,19 @@ const initialState: AuthState = {
 /** A state with nothing of a session left; whether storage was read is a fact about the store, kept. */
 function signedOut(state: AuthState): AuthState {
   return state.storageRead ? { ...initialState, storageRead: true } : initialState;
+}
+
+/** Whether `value` has the fields of an auth state (what `liveStateReapplied` must carry). */
+function isAuthStateShaped(value: unknown): value is AuthState {
+  if (typeof value !== 'object' || value === null) return false;
+  const { session, refresh, tokenExpired, restoring } = value as Partial<Record<keyof AuthState, unknown>>;
+  return (
+    typeof session === 'object' &&
+    typeof refresh === 'object' &&
+    refresh !== null &&
+    typeof tokenExpired === 'boolean' &&
+    typeof restoring === 'boolean'
+  );
 }
 
 /** How a session put in force starts out. */
@@ -123,6 +137,16 @@ export const authSlice = /* @__PURE__ */ createSlice({
     shownChecked(state) {
       state.refresh.checks += 1;
     },
+    /**
+     * The present no longer held the live auth state (a Redux DevTools history edit: a skipped,
+     * swept, reordered or imported action, a commit or a rollback): the listener sets it back.
+     */
+    liveStateReapplied(state, { payload }: PayloadAction<LiveStateReappliedPayload>) {
+      const { live } = payload;
+      // Only the listener dispatches it, with its own copy; anything else changes nothing.
+      if (!isAuthStateShaped(live)) return;
+      return { ...live, storageRead: live.storageRead || state.storageRead };
+    },
     /** The access token's expiry passed without a replacement: stop sending it. */
     tokenExpired(state, action: PayloadAction<SessionRef>) {
       if (isCurrent(state, action.payload)) state.tokenExpired = true;
@@ -182,6 +206,8 @@ export const {
   tokenExpired,
   /** Dispatched by the listener, before it sends a token, when it cannot tell which state the store shows. */
   shownChecked,
+  /** Dispatched by the listener when a Redux DevTools history edit left the present without the live auth state. */
+  liveStateReapplied,
   /** Dispatched by the listener with what storage held at startup, validated and time-stamped. */
   sessionRestored,
   /** Dispatched when another tab announces its session (or its sign-out). */

@@ -129,6 +129,12 @@ export interface SessionSyncedPayload<U = unknown> {
   now: number;
 }
 
+/** Payload of `liveStateReapplied`: the auth state the listener follows, to put back in the present. */
+export interface LiveStateReappliedPayload<U = unknown> {
+  /** The live auth state: the one the latest auth action produced. */
+  live: AuthState<U>;
+}
+
 /** Payload of `sessionRestored`: what storage held, already validated, and when it was read. */
 export interface SessionRestoredPayload<U = unknown> {
   /** The session restored, or `null` when there is none (or only a hint). */

@@ -2,12 +2,16 @@
 import { describe, expect, test } from 'vitest';
 import {
   canRefresh,
+  canRestore,
   decideStart,
   isShownLive,
   judgeMessage,
+  judgeShownRoot,
   outcomeOfFate,
   resultFate,
   retriesAtOnce,
+  rootAfterAction,
+  rootWatchAt,
   sessionEndsAt,
   storageNews,
   type MessageContext,
@@ -63,6 +67,38 @@ describe('decideStart', () => {
 
   test('an expired refresh token ends the session instead', () => {
     expect(decideStart({ ...input, now: T0 + 3_600_000 })).toEqual({ kind: 'end', session: sessionOf() });
+  });
+
+  describe('a reload in secure mode (no session, a hint that one may exist)', () => {
+    const secure = { ...policy, refreshTokenInCookie: true };
+    const restoring = { ...stateOf(null), restoring: true };
+
+    test('restores by a refresh, the refresh token being in the cookie', () => {
+      expect(canRestore(secure)).toBe(true);
+      expect(decideStart({ ...input, live: restoring, policy: secure })).toEqual({ kind: 'restore' });
+    });
+
+    test('not while DevTools shows a past state', () => {
+      expect(decideStart({ ...input, live: restoring, policy: secure, shownIsLive: false })).toEqual({
+        kind: 'refuse',
+        outcome: { ok: false, reason: 'unavailable' },
+      });
+    });
+
+    test('not without a callback, nor outside secure mode, nor without the hint', () => {
+      expect(canRestore({ ...secure, hasCallback: false })).toBe(false);
+      expect(canRestore(policy)).toBe(false);
+      const signedOut = { kind: 'refuse', outcome: { ok: false, reason: 'signed-out' } };
+      expect(decideStart({ ...input, live: restoring, policy: { ...secure, hasCallback: false } })).toEqual(
+        signedOut,
+      );
+      expect(decideStart({ ...input, live: restoring, policy })).toEqual(signedOut);
+      expect(decideStart({ ...input, live: stateOf(null), policy: secure })).toEqual(signedOut);
+    });
+
+    test('a session without a refresh token of its own can be refreshed there', () => {
+      expect(canRefresh(sessionOf({ refreshToken: null }), secure)).toBe(true);
+    });
   });
 });
 
@@ -256,5 +292,71 @@ describe('isShownLive', () => {
 
   test('no auth state shown at all is not the live one', () => {
     expect(isShownLive(undefined, live)).toBe(false);
+  });
+});
+
+describe('which root state is the present (Redux DevTools)', () => {
+  // Root states are told apart by identity, as the store hands them out.
+  const present = { auth: 'live' };
+  const next = { auth: 'live, one action later' };
+  const past = { auth: 'earlier' };
+
+  describe('rootAfterAction', () => {
+    test('a state that moves with an action is the present, and nothing is held any more', () => {
+      const watch = { ...rootWatchAt(present), held: past };
+      expect(rootAfterAction(watch, { before: present, after: next, liveChanged: true })).toEqual(
+        rootWatchAt(next),
+      );
+    });
+
+    test('a state that stays put while the live auth state changes is a past one', () => {
+      expect(rootAfterAction(rootWatchAt(present), { before: past, after: past, liveChanged: true })).toEqual(
+        {
+          tip: present,
+          held: past,
+          tipFresh: true,
+        },
+      );
+    });
+
+    test('a past state that is the very object the present was: the present is no longer known', () => {
+      expect(
+        rootAfterAction(rootWatchAt(present), { before: present, after: present, liveChanged: true }),
+      ).toEqual({ tip: present, held: present, tipFresh: false });
+    });
+
+    test('an action that changed nothing tells nothing', () => {
+      const watch = { tip: present, held: past, tipFresh: false };
+      expect(rootAfterAction(watch, { before: past, after: past, liveChanged: false })).toBe(watch);
+      expect(
+        rootAfterAction(rootWatchAt(present), { before: present, after: present, liveChanged: false }),
+      ).toEqual(rootWatchAt(present));
+    });
+  });
+
+  describe('judgeShownRoot', () => {
+    const judge = (shown: unknown, authMatches: boolean, watch = rootWatchAt(present)) =>
+      judgeShownRoot(shown, authMatches, watch).verdict;
+
+    test('the state the latest auth action left, nothing changed unseen since: the present', () => {
+      expect(judge(present, true)).toBe('present');
+    });
+
+    test('that state without the live auth state in it: a history edit rewrote the present', () => {
+      expect(judge(present, false)).toBe('edited');
+    });
+
+    test('a state known to be past stays past, whatever its auth state', () => {
+      const watch = { ...rootWatchAt(present), held: past };
+      expect(judge(past, true, watch)).toBe('past');
+      expect(judge(past, false, watch)).toBe('past');
+    });
+
+    test('any other state, an earlier one shown again included, or the present after actions passed unread: unsure (one check settles it)', () => {
+      expect(judge(next, true)).toBe('unsure');
+      expect(judge(next, false)).toBe('unsure');
+      expect(judge(present, true, { ...rootWatchAt(present), tipFresh: false })).toBe('unsure');
+      expect(judge(present, false, { ...rootWatchAt(present), tipFresh: false })).toBe('unsure');
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { selectIsAuthenticated, selectRefreshToken } from 'redux-auth-kit';
+import { selectAuthHeader, selectIsAuthenticated, selectRefreshToken } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
 import {
   answersOf,
@@ -246,4 +246,62 @@ describe.each(REDUCER_KINDS)('%s reducer: DevTools history edits', (kind) => {
     },
     TIMEOUT,
   );
+});
+
+/** Edits that leave the present without the live auth state, in a tab on its own: no other tab re-syncs it. */
+const presentEdits: Array<{ edit: string; run: (a: DevToolsTab) => void }> = [
+  {
+    edit: 'skipping (TOGGLE_ACTION) the latest refreshSucceeded',
+    run: (a) => a.toggleAction(a.lastIdOf('auth/refreshSucceeded')),
+  },
+  {
+    edit: 'COMMIT while a state of an older generation is shown',
+    run: (a) => {
+      a.jumpToAction(a.lastIdOf('auth/signIn'));
+      a.commit();
+    },
+  },
+  {
+    edit: 'REORDER_ACTION moving the latest refreshSucceeded before the first one',
+    run: (a) => {
+      const succeeded = a.idsOf('auth/refreshSucceeded');
+      a.reorderAction(succeeded.at(-1)!, succeeded[0]!);
+    },
+  },
+];
+
+describe.each(REDUCER_KINDS)('%s reducer, one tab: a history edit that rewrites the present', (kind) => {
+  for (const { edit, run } of presentEdits) {
+    test(
+      `after ${edit}, the live session is put back once and refreshing goes on with the newest token`,
+      async () => {
+        const browser = openDevToolsBrowser({ kind });
+        const a = await browser.openTab();
+        const login = a.signIn();
+        await browser.advance(3 * (LIFETIME / 2) + 1_000);
+        expect(answersOf(browser.server)).toEqual(['ok', 'ok', 'ok']);
+        const liveToken = browser.server.current(login.family)!;
+
+        run(a);
+        expect(a.isShowingPast(), 'the edited state is the present').toBe(false);
+        expect(selectRefreshToken(a.shown()), 'the present shows a spent refresh token').not.toBe(liveToken);
+        const from = Date.now();
+        await browser.advance(5 * LIFETIME);
+
+        expect(a.idsOf('auth/liveStateReapplied'), 'the live state put back, once').toHaveLength(1);
+        // A refresh is due 30 s after each token arrives (each answer takes a little): 9 or 10 in 300 s.
+        expect(a.callsSince(from).length, 'refreshes after the edit').toBeGreaterThanOrEqual(9);
+        expect(new Set(answersOf(browser.server)), 'every refresh answered').toEqual(new Set(['ok']));
+        expect(a.callsSince(from)[0]?.refreshToken, 'the first refresh after the edit').toBe(liveToken);
+        expectOnlyLiveTokensSent(browser.server);
+        const newest = browser.server.current(login.family)!;
+        expect(selectRefreshToken(a.shown()), 'the present shows the live session').toBe(newest);
+        expect(selectAuthHeader(a.shown()), 'a token that has not expired').not.toBeNull();
+        expect(browser.tokensInStorage(), 'storage keeps the live session').toContain(newest);
+        expect(a.logger.warn).toHaveBeenCalledWith(expect.stringContaining('auth/liveStateReapplied'));
+        browser.dispose();
+      },
+      TIMEOUT,
+    );
+  }
 });

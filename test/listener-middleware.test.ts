@@ -2,6 +2,7 @@
 // away from them, or auth.startListening on an app's own listener middleware.
 import { describe, expect, test, vi } from 'vitest';
 import {
+  combineReducers,
   configureStore,
   createListenerMiddleware,
   type Middleware,
@@ -155,6 +156,40 @@ describe('an app listener middleware instead of auth.middleware', () => {
     expect(selectAuthToken(store.getState())).not.toBe(before);
 
     stop();
+    auth.dispose();
+  });
+});
+
+describe('the auth slice changed by an action of the app', () => {
+  test('a root reducer resetting the auth slice is undone at the next check: the session goes on, with a warning', async () => {
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
+      isSuccess: true,
+      newAuthToken: jwtFor(120),
+    }));
+    const warn = vi.fn();
+    const auth = makeListener({
+      refresh: createRefresh({ refreshApiCallback }),
+      logger: { error: vi.fn(), warn },
+    });
+    const app = combineReducers({ auth: authReducer, todos });
+    const resetting: Reducer<ReturnType<typeof app>, UnknownAction> = (state, action) =>
+      app(action.type === 'app/reset' ? undefined : state, action);
+    const store = configureStore({
+      reducer: resetting,
+      middleware: (gDM) => gDM().concat(auth.middleware),
+    });
+    store.dispatch(signIn({ auth: { token: jwtFor(120) }, refresh: 'r1' }));
+    const token = selectAuthToken(store.getState());
+    store.dispatch({ type: 'app/reset' });
+    expect(selectAuthToken(store.getState()), 'the reset signed the store out').toBeNull();
+
+    // The wall-clock check (every 10 s) sees the present without the live session and puts it back.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(selectAuthToken(store.getState())).toBe(token);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('To sign out, dispatch signOut()'));
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
+    expect(selectAuthToken(store.getState())).not.toBe(token);
     auth.dispose();
   });
 });

@@ -267,8 +267,11 @@ export interface ActionRoots {
  * state that stays put through an action that changed the live auth state is past.
  */
 export function rootAfterAction(watch: RootWatch, { before, after, liveChanged }: ActionRoots): RootWatch {
-  if (after !== before || (before === watch.tip && watch.tipFresh)) return rootWatchAt(after);
-  return liveChanged ? { ...watch, held: before } : watch;
+  if (after !== before) return rootWatchAt(after);
+  // The present would have moved with the live auth state. A past state can be the very object the
+  // present was (the actions since changed nothing): then the present is no longer known.
+  if (liveChanged) return { ...watch, held: before, tipFresh: watch.tipFresh && before !== watch.tip };
+  return watch;
 }
 
 /** Which state the store shows, as far as the engine can tell. */
@@ -276,24 +279,33 @@ export type ShownVerdict =
   | 'present'
   | 'past'
   /**
-   * A state with the live auth state in it that the engine cannot place: the present, changed by
-   * actions it let pass unread (or by other middleware passing actions on with `next`, as RTK Query
-   * does), or a past state whose other slices differ. An action that changes the state settles it
-   * (`shownChecked`): the present moves with it, a past state does not.
+   * The present, without the live auth state in it: a Redux DevTools history edit (a skipped,
+   * swept, reordered or imported action, a commit, a rollback) recomputed it. The engine puts the
+   * live state back with one action (`liveStateReapplied`).
+   */
+  | 'edited'
+  /**
+   * A state the engine cannot place: the present, changed by actions it let pass unread (or by
+   * other middleware passing actions on with `next`, as RTK Query does) or recomputed by a history
+   * edit, or a past state. An action that changes the state settles it (`shownChecked`): the
+   * present moves with it, a past state does not.
    */
   | 'unsure';
 
 /**
- * Whether `shown` is the present: not when it lacks the live auth state or is
- * a state known to be past; yes when it is the state the latest auth action
- * left and nothing changed unseen since; otherwise unsure.
+ * Whether `shown` is the present: yes when it is the state the latest auth
+ * action left and nothing changed unseen since (`'edited'` if that state lacks
+ * the live auth state, `authMatches` false); not when it is known to be past;
+ * otherwise unsure. An earlier state the monitor shows again after a jump is
+ * no proof of a past state: a skipped action or a commit makes one of them the
+ * present.
  */
 export function judgeShownRoot(
   shown: unknown,
   authMatches: boolean,
   watch: RootWatch,
 ): { verdict: ShownVerdict; watch: RootWatch } {
-  if (!authMatches || shown === watch.held) return { verdict: 'past', watch: { ...watch, held: shown } };
-  if (shown === watch.tip && watch.tipFresh) return { verdict: 'present', watch };
+  if (shown === watch.held) return { verdict: 'past', watch };
+  if (shown === watch.tip && watch.tipFresh) return { verdict: authMatches ? 'present' : 'edited', watch };
   return { verdict: 'unsure', watch };
 }

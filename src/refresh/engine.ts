@@ -3,7 +3,15 @@ import { LOG } from '../errors';
 import { registeredAuthStorage } from '../persist/registry';
 import type { AuthStorage } from '../persist/storage';
 import { isCurrent, noteSessionStart, refOf } from '../session';
-import { authReducer, authSlice, sessionSynced, shownChecked, signOut, tokenExpired } from '../slice';
+import {
+  authReducer,
+  authSlice,
+  liveStateReapplied,
+  sessionSynced,
+  shownChecked,
+  signOut,
+  tokenExpired,
+} from '../slice';
 import { createTabs, type TabNews, type Tabs } from '../tabs/tabs';
 import { passed } from '../token';
 import type { AuthRootState, AuthSession, AuthState, RefreshOutcome } from '../types';
@@ -43,8 +51,21 @@ export interface RefreshEngine {
   follow(action: UnknownAction): boolean;
   /** The live auth state. */
   live(): AuthState;
-  /** Whether the store shows the live state (no DevTools monitor holds a past one). */
+  /**
+   * Whether the store shows the live state (no DevTools monitor holds a past one). A present that a
+   * history edit left without the live auth state is set back first.
+   */
   shownIsLive(): boolean;
+  /**
+   * Looks whether the store shows an auth state other than the live one, and puts the live one back
+   * if a history edit changed the present. Dispatches nothing while the shown auth state is the live one.
+   */
+  followEdits(): void;
+  /**
+   * From now on every action is seen (the auth middleware): root states tell the present from a
+   * past state, starting from `present`, the root state the store has when the middleware is made.
+   */
+  watchRoots(present: unknown): void;
   /**
    * The root state the store showed before and after an action (any action,
    * from the auth middleware): how a past state with the live auth state in it
@@ -84,6 +105,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let ending: string | null = null;
   let disposed = false;
   let pastStateWarned = false;
+  let editWarned = false;
   /** Root states seen around actions; only the auth middleware sees every action to keep it. */
   let roots: RootWatch | null = null;
   /** The storage the store persists to, when the engine knows it. */
@@ -117,25 +139,50 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     });
   }
 
+  const shownRoot = (): unknown => store?.getState();
+  const shownAuthMatches = (root: unknown): boolean =>
+    isShownLive((root as Partial<AuthRootState> | undefined)?.auth, live);
+
   /** What the engine can tell of the state the store shows. */
   function judgeShown(): ShownVerdict {
-    const root = store?.getState();
-    const authMatches = isShownLive((root as Partial<AuthRootState> | undefined)?.auth, live);
+    const shown = shownRoot();
+    const authMatches = shownAuthMatches(shown);
     // Without the auth middleware (startListening) the engine sees no root states: the auth state alone decides.
     if (!roots) return authMatches ? 'present' : 'past';
-    const judged = judgeShownRoot(root, authMatches, roots);
+    const judged = judgeShownRoot(shown, authMatches, roots);
     roots = judged.watch;
     return judged.verdict;
   }
 
-  function shownIsLive(): boolean {
+  /** Puts the live auth state back in a present a history edit changed; once per edit. */
+  function reapplyLive(): ShownVerdict {
+    if (!editWarned) {
+      editWarned = true;
+      config.logger.warn(
+        `${LOG}the present auth state is not the one the auth actions produced (a Redux DevTools history edit?): ` +
+          'the live session is put back (auth/liveStateReapplied). To sign out, dispatch signOut().',
+      );
+    }
+    dispatch(liveStateReapplied({ live }));
+    const verdict = judgeShown();
+    // A present that still differs is not the library's to put right: it is taken for a past state.
+    if (verdict !== 'present' && roots) roots = { ...roots, held: shownRoot() };
+    return verdict === 'present' ? verdict : 'past';
+  }
+
+  /** Settles what the engine cannot tell by one action of its own, and a history edit by another. */
+  function settledShown(): ShownVerdict {
     let verdict = judgeShown();
     // An action that changes the state settles it: the present moves with it, a past state does not.
     if (verdict === 'unsure') {
       dispatch(shownChecked());
       verdict = judgeShown();
     }
-    const same = verdict === 'present';
+    return verdict === 'edited' ? reapplyLive() : verdict;
+  }
+
+  function shownIsLive(): boolean {
+    const same = settledShown() === 'present';
     if (!same && !pastStateWarned) {
       pastStateWarned = true;
       config.logger.warn(
@@ -229,6 +276,12 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     },
     live: () => live,
     shownIsLive,
+    followEdits() {
+      if (store && !disposed && !shownAuthMatches(shownRoot())) settledShown();
+    },
+    watchRoots(present) {
+      roots = rootWatchAt(present);
+    },
     sawAction(before, after, liveChanged) {
       roots = rootAfterAction(roots ?? rootWatchAt(before), { before, after, liveChanged });
     },

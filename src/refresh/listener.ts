@@ -141,6 +141,8 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
         raise('invalid-option', 'This auth listener already serves a store: use one per store.');
       }
       followsInMiddleware = true;
+      // Made with the store, before any monitor can show a past state: the state now is the present.
+      engine.watchRoots(api.getState());
       const withListeners = listener.middleware(api);
       return (next) => {
         /** Whether the action being reduced changed the live auth state. */
