@@ -305,3 +305,42 @@ describe.each(REDUCER_KINDS)('%s reducer, one tab: a history edit that rewrites 
     );
   }
 });
+
+test(
+  'persisted reducer: a history edit replays PERSIST, and the REHYDRATE it brings restores no stale session',
+  async () => {
+    // LOCK_CHANGES keeps the monitor's history (and so what redux-persist writes) at the sign-in
+    // while the library refreshes and the user signs out: storage is left with a spent session.
+    const browser = openDevToolsBrowser({ kind: 'persisted' });
+    const a = await browser.openTab();
+    const b = await browser.openTab();
+    a.signIn();
+    await browser.advance(100);
+    a.lockChanges(true);
+    await browser.advance(LIFETIME / 2 + 1_000);
+    expect(answersOf(browser.server)).toEqual(['ok']);
+    a.signOut();
+    await browser.advance(100);
+    // Every edit recomputes the history, redux-persist's PERSIST (which reads storage) included.
+    a.toggleAction(idAfterInit(a));
+    await browser.advance(100);
+    a.toggleAction(idAfterInit(a));
+    a.lockChanges(false);
+    await browser.advance(5 * LIFETIME);
+    expectOnlyLiveTokensSent(browser.server);
+    expect(answersOf(browser.server), 'nothing sent after the sign-out').toEqual(['ok']);
+    expect(selectIsAuthenticated(b.live()), 'the other tab signed out').toBe(false);
+    await expect(a.refreshNow(), "the library's session in tab A has ended").resolves.toEqual({
+      ok: false,
+      reason: 'signed-out',
+    });
+    expect(answersOf(browser.server)).toEqual(['ok']);
+    browser.dispose();
+  },
+  TIMEOUT,
+);
+
+/** The first staged action after `@@INIT` (redux-persist's PERSIST in a persisted store). */
+function idAfterInit(tab: DevToolsTab): number {
+  return tab.history().stagedActionIds[1]!;
+}

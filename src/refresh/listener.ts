@@ -70,6 +70,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   /** What redux-persist read back for `authName`, validated; unreadable stored state is removed. */
   function restore({ payload, err }: RehydrateAction): void {
     const storage = config.storage ?? registeredAuthStorage(authName);
+    // Read once per store. Another REHYDRATE is a replay: Redux DevTools recomputing its history
+    // runs redux-persist's reducer over PERSIST again, which reads storage again — and storage can
+    // hold a session this tab has since signed out or refreshed past.
+    if (engine.live().storageRead) return;
     if (storage) engine.adoptStorage(storage);
     else if (config.crossTab !== false && !storageWarned) {
       storageWarned = true;
