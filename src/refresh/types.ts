@@ -2,11 +2,17 @@
 export interface RefreshApiCallbackParam<U = unknown> {
   /** The current access token; omitted once it has expired, so an expired token is never sent. */
   authToken?: string;
-  /** The current refresh token. */
+  /** The current refresh token; omitted in secure mode (`authType: 'memory'`), where the server reads its cookie. */
   refreshToken?: string;
   /** The current user state. */
   authUserState: U | null;
-  /** Aborted on timeout, sign-out and store teardown: pass it to `fetch`. */
+  /**
+   * Pass it to `fetch`. At the `timeout` the library stops waiting (`refreshFailed` with
+   * `'timeout'`) but keeps the signal live for a grace of half the timeout, so a slow server's
+   * late answer, which may hold the only live rotated refresh token, is still applied. It is
+   * aborted after timeout + grace, on sign-out and on the listener's `dispose()` (store teardown),
+   * always with a {@link RefreshAbortError}.
+   */
   signal: AbortSignal;
 }
 
@@ -67,7 +73,10 @@ export interface RefreshOptions<U = unknown> {
   refreshApiCallback: RefreshApiCallback<U>;
   /** Seconds before access-token expiry to refresh. Default 60, capped at half the token's lifetime. */
   margin?: number;
-  /** Seconds before a refresh call is aborted. Default 10. */
+  /**
+   * Seconds a refresh call may take before it counts as failed (`'timeout'`, retried). Default 10.
+   * Its `signal` is aborted only half as long again later: an answer within that grace is applied.
+   */
   timeout?: number;
   /** Seconds before the first retry after a transient failure; doubles per failure. Default 2. */
   retryDelay?: number;
