@@ -18,6 +18,7 @@ export interface RefreshApiCallbackParam<U = unknown> {
 
 /** A successful refresh. All expiries are in seconds from now. */
 export interface RefreshApiSuccess<U = unknown> {
+  /** `true`: the server issued a new access token. */
   isSuccess: true;
   /** The new access token: a JWT, or an opaque token when `newAuthTokenExpireIn` or `interval` is set. */
   newAuthToken: string;
@@ -35,6 +36,7 @@ export interface RefreshApiSuccess<U = unknown> {
 
 /** The server rejected the refresh token: the session ends. */
 export interface RefreshApiRejection {
+  /** `false`: the server rejected the refresh token (resolve this only then; throw on network trouble). */
   isSuccess: false;
 }
 
@@ -70,6 +72,7 @@ export type RefreshApiCallback<U = unknown> = (
 export interface RefreshOptions<U = unknown> {
   /** Seconds between refreshes, counted from sign-in or the last success. Optional when tokens carry `exp`. */
   interval?: number;
+  /** Calls your server's refresh endpoint (see {@link RefreshApiCallback}). Required: `createRefresh` throws without one. */
   refreshApiCallback: RefreshApiCallback<U>;
   /** Seconds before access-token expiry to refresh. Default 60, capped at half the token's lifetime. */
   margin?: number;
