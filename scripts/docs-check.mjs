@@ -1,6 +1,7 @@
 // Fails when the API reference is incomplete or stale:
-// - TypeDoc's validation (typedoc.config.mjs: `notDocumented`, warnings as errors) fails on an export
-//   without TSDoc;
+// - TypeDoc's validation (typedoc.config.mjs: `notDocumented`, warnings as errors) fails on an export,
+//   or a member of an exported type (a property, method, constructor…), without TSDoc;
+//   scripts/typedoc-parameter-members.mjs adds the members of object types inside parameters;
 // - the pages TypeDoc writes from today's sources must equal the checked-in docs/api, file for file.
 // `npm run docs` regenerates docs/api.
 import { spawnSync } from 'node:child_process';
@@ -32,7 +33,9 @@ let failed = false;
 try {
   const typedoc = spawnSync('npx', ['typedoc', '--out', out], { cwd: repo, stdio: 'inherit' });
   if (typedoc.status !== 0) {
-    console.error('\ndocs:check: TypeDoc failed (above): document the export it names, in its TSDoc.');
+    console.error(
+      '\ndocs:check: TypeDoc failed (above): document the export or member it names, in its TSDoc.',
+    );
     failed = true;
   } else {
     const fresh = filesUnder(out);

@@ -25,6 +25,7 @@ export class AuthError extends Error {
   // `declare`: assigned in the constructor, so no separate field definition is emitted.
   declare readonly code: AuthErrorCode;
 
+  /** An error with a stable `code` and a `message` naming the problem; the message must hold no token. */
   constructor(code: AuthErrorCode, message: string) {
     super(message);
     this.name = 'AuthError';

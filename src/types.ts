@@ -47,9 +47,11 @@ export type SignOutReason = 'user' | 'rejected' | 'expired';
 
 /** The transient refresh bookkeeping. Never persisted. */
 export interface RefreshState {
+  /** What the refresh machinery is doing now; read it with `selectRefreshStatus`. */
   status: RefreshStatus;
   /** Consecutive transient failures; resets on success. */
   failures: number;
+  /** Why the latest attempt failed, or `null` since the last success or sign-in (`'rejected'` ends the session instead). */
   lastFailure: RefreshFailureReason | null;
   /** When the next retry is due (epoch ms) while `status` is `'retrying'`. */
   retryAt: number | null;
@@ -63,6 +65,7 @@ export interface RefreshState {
 
 /** The `auth` slice. Only `session` is persisted. */
 export interface AuthState<U = unknown> {
+  /** The signed-in session, or `null` when signed out (or while a secure-mode session is restored, see `restoring`). */
   session: AuthSession<U> | null;
   /** The access token's expiry has passed and no new one has arrived yet. */
   tokenExpired: boolean;
@@ -72,6 +75,7 @@ export interface AuthState<U = unknown> {
    * restored by a refresh.
    */
   restoring: boolean;
+  /** Refresh bookkeeping of the current session; back to idle on sign-in, on every new token and on sign-out. */
   refresh: RefreshState;
   /**
    * The persisted session has been read back (or there was none). Until then a
@@ -82,6 +86,7 @@ export interface AuthState<U = unknown> {
 
 /** A root state with the auth slice mounted at `auth`. */
 export interface AuthRootState<U = unknown> {
+  /** The auth slice: mount `authReducer` or `persistAuthReducer(...)` here; the selectors read this key. */
   auth: AuthState<U>;
 }
 
@@ -92,19 +97,37 @@ export interface AuthRootState<U = unknown> {
  * (no refresh token, no `refreshApiCallback`, or an expired refresh token).
  */
 export type RefreshOutcome =
-  { ok: true } | { ok: false; reason: RefreshFailureReason | 'signed-out' | 'unavailable' };
+  | {
+      /** The session holds a fresh token: this refresh brought it, or a newer one arrived meanwhile (another tab's). */
+      ok: true;
+    }
+  | {
+      /** No new token came; of the reasons, only `'rejected'` ended the session. */
+      ok: false;
+      /** A {@link RefreshFailureReason}, `'signed-out'` (no session, or it ended meanwhile) or `'unavailable'` (it cannot be refreshed). */
+      reason: RefreshFailureReason | 'signed-out' | 'unavailable';
+    };
 
 /** Names the session and token generation an asynchronous step was started for. */
 export interface SessionRef {
+  /** The {@link AuthSession.id} of the session the step was started for (`''` for secure mode's restore of no session yet). */
   sessionId: string;
+  /** The {@link AuthSession.generation} it was started with; once the token is replaced, the step is stale and ignored. */
   generation: number;
 }
 
 /** Payload of `refreshSucceeded`: the new tokens, already validated. */
 export interface RefreshSucceededPayload<U = unknown> extends SessionRef {
+  /** The new access token. */
   token: string;
+  /** Header scheme: the result's `newAuthTokenType`, else the session's current one. */
   tokenType: string;
+  /**
+   * When the new access token expires (epoch ms): `newAuthTokenExpireIn` or the JWT's `exp − iat`
+   * counted from `receivedAt`, else its `exp`; `null` for an opaque token refreshed by `interval`.
+   */
   expiresAt: number | null;
+  /** Local time the result arrived (epoch ms), stamped by the listener; the next interval and margin count from it. */
   receivedAt: number;
   /** Replaces the stored refresh token when present (rotation). */
   refreshToken?: string;
@@ -116,6 +139,7 @@ export interface RefreshSucceededPayload<U = unknown> extends SessionRef {
 
 /** Payload of `refreshFailed`. */
 export interface RefreshFailedPayload extends SessionRef {
+  /** Why the attempt failed: `'rejected'` ends the session, any other reason keeps it and schedules a retry. */
   reason: RefreshFailureReason;
   /** When the next attempt is due (epoch ms); ignored for `'rejected'`. */
   retryAt: number | null;
@@ -123,9 +147,11 @@ export interface RefreshFailedPayload extends SessionRef {
 
 /** Payload of `sessionSynced`: the session another tab announced (`null`: it signed out). */
 export interface SessionSyncedPayload<U = unknown> {
+  /** The session the other tab now holds, or `null` when it signed out. */
   session: AuthSession<U> | null;
   /** With `session: null`: the id of the session that ended. Without it, or for another session, nothing ends. */
   ended?: string;
+  /** When the announcement arrived (epoch ms): an access token expired by then is adopted but not handed out. */
   now: number;
 }
 
@@ -139,6 +165,7 @@ export interface LiveStateReappliedPayload<U = unknown> {
 export interface SessionRestoredPayload<U = unknown> {
   /** The session restored, or `null` when there is none (or only a hint). */
   session: AuthSession<U> | null;
+  /** When storage was read (epoch ms): a refresh token expired by then means signed out, an access token a refresh first. */
   now: number;
   /**
    * Secure mode (`authType: 'memory'`): storage holds no session, only the hint that one may
@@ -151,6 +178,7 @@ export interface SessionRestoredPayload<U = unknown> {
 
 /** React Auth Kit's sign-in payload. */
 export interface SignInParams<U = unknown> {
+  /** The access token and how to read it. */
   auth: {
     /** A JWT, or an opaque token when `expiresIn` is given. */
     token: string;

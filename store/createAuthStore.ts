@@ -69,9 +69,24 @@ type AuthStoreMiddleware<S> = Tuple<
 
 /** `getDefaultMiddleware` as `createAuthStore` hands it to a `middleware` function. */
 export type AppGetDefaultMiddleware = (options?: {
-  thunk?: boolean | { extraArgument?: unknown };
+  /** RTK's thunk middleware: `false` leaves it out. */
+  thunk?:
+    | boolean
+    | {
+        /** The third argument every thunk receives. */
+        extraArgument?: unknown;
+      };
+  /** RTK's immutability check (development builds only): `false` leaves it out, or its options. */
   immutableCheck?: boolean | object;
-  serializableCheck?: boolean | { ignoredActions?: string[]; [option: string]: unknown };
+  /** RTK's serializability check (development builds only): `false` leaves it out, or its options. */
+  serializableCheck?:
+    | boolean
+    | {
+        /** Action types the check skips; redux-persist's are always added. */
+        ignoredActions?: string[];
+        [option: string]: unknown;
+      };
+  /** RTK's warning for an action creator dispatched uncalled (development builds only): `false` leaves it out. */
   actionCreatorCheck?: boolean | object;
 }) => ReadonlyArray<Middleware>;
 

@@ -160,6 +160,8 @@ export function createAuthStorage(options: AuthPersistOptions = {}): AuthStorage
  * The redux-persist config for the auth slice: only `session` is written, so a
  * refresh costs one write; rehydration is left to the auth listener, which
  * validates what storage held and stamps the time it was read.
+ *
+ * @param options.storage - The engine the session is written to: {@link createAuthStorage}'s, or your own.
  */
 export function authPersistConfig(
   options: AuthPersistOptions & { storage: AuthStorage },

@@ -11,6 +11,7 @@ export class RefreshAbortError extends Error {
   /** Why the call was abandoned. */
   declare readonly cause: RefreshAbortCause;
 
+  /** The reason for an abort of this `cause`: named `'TimeoutError'` for `'timeout'`, `'AbortError'` otherwise. */
   constructor(cause: RefreshAbortCause) {
     super(`redux-auth-kit: refresh call abandoned (${cause})`);
     this.name = cause === 'timeout' ? 'TimeoutError' : 'AbortError';

@@ -68,7 +68,9 @@ export interface AuthListenerApi {
  * of any `createListenerMiddleware()` instance fits, typed or not.
  */
 export type StartListeningLike = (options: {
+  /** Which actions run `effect`. */
   predicate: (action: UnknownAction) => boolean;
+  /** Runs after the reducers for each matching action, with the store's listener API. */
   effect: (action: UnknownAction, api: AuthListenerApi) => void | Promise<void>;
 }) => StopListening;
 

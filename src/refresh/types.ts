@@ -2,16 +2,23 @@
 export interface RefreshApiCallbackParam<U = unknown> {
   /** The current access token; omitted once it has expired, so an expired token is never sent. */
   authToken?: string;
-  /** The current refresh token. */
+  /** The current refresh token; omitted in secure mode (`authType: 'memory'`), where the server reads its cookie. */
   refreshToken?: string;
   /** The current user state. */
   authUserState: U | null;
-  /** Aborted on timeout, sign-out and store teardown: pass it to `fetch`. */
+  /**
+   * Pass it to `fetch`. At the `timeout` the library stops waiting (`refreshFailed` with
+   * `'timeout'`) but keeps the signal live for a grace of half the timeout, so a slow server's
+   * late answer, which may hold the only live rotated refresh token, is still applied. It is
+   * aborted after timeout + grace, on sign-out and on the listener's `dispose()` (store teardown),
+   * always with a {@link RefreshAbortError}.
+   */
   signal: AbortSignal;
 }
 
 /** A successful refresh. All expiries are in seconds from now. */
 export interface RefreshApiSuccess<U = unknown> {
+  /** `true`: the server issued a new access token. */
   isSuccess: true;
   /** The new access token: a JWT, or an opaque token when `newAuthTokenExpireIn` or `interval` is set. */
   newAuthToken: string;
@@ -29,6 +36,7 @@ export interface RefreshApiSuccess<U = unknown> {
 
 /** The server rejected the refresh token: the session ends. */
 export interface RefreshApiRejection {
+  /** `false`: the server rejected the refresh token (resolve this only then; throw on network trouble). */
   isSuccess: false;
 }
 
@@ -64,10 +72,14 @@ export type RefreshApiCallback<U = unknown> = (
 export interface RefreshOptions<U = unknown> {
   /** Seconds between refreshes, counted from sign-in or the last success. Optional when tokens carry `exp`. */
   interval?: number;
+  /** Calls your server's refresh endpoint (see {@link RefreshApiCallback}). Required: `createRefresh` throws without one. */
   refreshApiCallback: RefreshApiCallback<U>;
   /** Seconds before access-token expiry to refresh. Default 60, capped at half the token's lifetime. */
   margin?: number;
-  /** Seconds before a refresh call is aborted. Default 10. */
+  /**
+   * Seconds a refresh call may take before it counts as failed (`'timeout'`, retried). Default 10.
+   * Its `signal` is aborted only half as long again later: an answer within that grace is applied.
+   */
   timeout?: number;
   /** Seconds before the first retry after a transient failure; doubles per failure. Default 2. */
   retryDelay?: number;

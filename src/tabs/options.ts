@@ -3,7 +3,14 @@
  * Inject one in tests or hosts without it.
  */
 export interface LockManagerLike {
-  /** Runs `callback` holding the lock `name` (Web Locks' `navigator.locks.request`). */
+  /**
+   * Runs `callback` holding the lock `name` (Web Locks' `navigator.locks.request`).
+   *
+   * @param options.mode - `'exclusive'`, the Web Locks default and the only mode the sync needs.
+   * @param options.signal - Aborting it gives up waiting for the lock: the request rejects.
+   * @param options.steal - Takes the lock at once from its holder (a frozen tab), which loses it.
+   * @param options.ifAvailable - Grants the lock only if it is free now; `callback` gets `null` otherwise.
+   */
   request<T>(
     name: string,
     options: { mode?: 'exclusive'; signal?: AbortSignal; steal?: boolean; ifAvailable?: boolean },
@@ -16,9 +23,21 @@ export interface ChannelLike {
   /** Sends `message` to every other channel of the same name (structured clone). */
   postMessage(message: unknown): void;
   /** Listens for other tabs' messages. */
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(
+    type: 'message',
+    listener: (event: {
+      /** The message another tab posted (a structured clone). */
+      data: unknown;
+    }) => void,
+  ): void;
   /** Stops listening. */
-  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(
+    type: 'message',
+    listener: (event: {
+      /** The message another tab posted (a structured clone). */
+      data: unknown;
+    }) => void,
+  ): void;
   /** Closes the channel: nothing more is sent or received. */
   close(): void;
 }
