@@ -141,7 +141,7 @@ export const authSlice = /* @__PURE__ */ createSlice({
      * The present no longer held the live auth state (a Redux DevTools history edit: a skipped,
      * swept, reordered or imported action, a commit or a rollback): the listener sets it back.
      */
-    liveStateReapplied(state, { payload }: PayloadAction<LiveStateReappliedPayload>) {
+    liveStateReapplied(state, { payload }: PayloadAction<LiveStateReappliedPayload>): AuthState | undefined {
       const { live } = payload;
       // Only the listener dispatches it, with its own copy; anything else changes nothing.
       if (!isAuthStateShaped(live)) return;

@@ -63,7 +63,7 @@ export interface RefreshState {
   checks: number;
 }
 
-/** The `auth` slice. Only `session` is persisted. */
+/** The `auth` slice. Only `session` is persisted (in secure mode, only whether a session may exist). */
 export interface AuthState<U = unknown> {
   /** The signed-in session, or `null` when signed out (or while a secure-mode session is restored, see `restoring`). */
   session: AuthSession<U> | null;

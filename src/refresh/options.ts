@@ -78,6 +78,8 @@ export type StartListeningLike = (options: {
  * Removes listeners added by a {@link StartListeningLike}. RTK's takes
  * `{ cancelActive: true }` to also cancel effects that are running (waiting
  * for a due time); a plain `() => void` fits too.
+ *
+ * @param options.cancelActive - Also cancel the effects that are running now.
  */
 export type StopListening = (options?: { cancelActive?: true }) => void;
 
