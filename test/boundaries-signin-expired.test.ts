@@ -1,6 +1,6 @@
 // A sign-in that could not live past the moment it is dispatched (its token already expired by
-// this clock, nothing to renew it) is refused by the action creator, as DESIGN.md asks of an
-// already-expired token, instead of signing in and out within one dispatch with no error.
+// this clock, nothing to renew it) is refused by the action creator, as an already-expired token
+// is (README: `token-expired`), instead of signing in and out within one dispatch with no error.
 import { expect, test } from 'vitest';
 import { AuthError, signIn, type SignInParams } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';

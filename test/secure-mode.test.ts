@@ -175,6 +175,53 @@ describe('a reload in secure mode', () => {
   });
 });
 
+describe('secure mode without a refresh callback', () => {
+  test('says so at creation, and a reload signs out (instead of restoring for ever) and clears the hint', async () => {
+    const server = createRotatingServer();
+    const authName = uniqueAuthName();
+    const warn = vi.fn();
+    const first = await makeStore({
+      authName,
+      authType: 'memory',
+      listener: { logger: { error: vi.fn(), warn } },
+    });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(/secure mode .* without a refreshApiCallback/);
+    first.store.dispatch(signIn({ auth: { token: server.login().accessToken } }));
+    await first.persistor.flush();
+    expect(localStorage.getItem(authName)).toContain('a session may exist');
+    first.auth.dispose();
+
+    const reloaded = await makeStore({ authName, authType: 'memory' });
+    expect(selectSessionStatus(reloaded.store.getState())).toBe('signed-out');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(localStorage.getItem(authName)).toBeNull();
+  });
+});
+
+test('a refresh token given to signIn anyway is never sent, and the app is told once', async () => {
+  const server = createRotatingServer();
+  const warn = vi.fn();
+  const calls: RefreshApiCallbackParam[] = [];
+  const { store } = await makeStore({
+    authName: uniqueAuthName(),
+    authType: 'memory',
+    refresh: createRefresh({
+      refreshApiCallback: async (param) => {
+        calls.push(param);
+        return { isSuccess: true, newAuthToken: server.login().accessToken };
+      },
+    }),
+    listener: { logger: { error: vi.fn(), warn } },
+  });
+  store.dispatch(signIn({ auth: { token: server.login().accessToken }, refresh: 'SECRET-refresh' }));
+  await vi.advanceTimersByTimeAsync(2 * CYCLE);
+  expect(calls.length).toBeGreaterThan(0);
+  expect(calls.map((param) => param.refreshToken)).toEqual(calls.map(() => undefined));
+  const told = warn.mock.calls.filter(([message]) => String(message).includes('never sent'));
+  expect(told).toHaveLength(1);
+});
+
 describe('tabs in secure mode', () => {
   test('a second store started while a first is signed in gets the access token from it, with no refresh call', async () => {
     const server = createRotatingServer();

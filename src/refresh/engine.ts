@@ -106,6 +106,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let disposed = false;
   let pastStateWarned = false;
   let editWarned = false;
+  let pageTokenWarned = false;
   /** Root states seen around actions; only the auth middleware sees every action to keep it. */
   let roots: RootWatch | null = null;
   /** The storage the store persists to, when the engine knows it. */
@@ -126,6 +127,12 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     );
 
   function connect(found: AuthStorage): void {
+    if (found.tokensInMemory === true && config.callback === null && storage !== found) {
+      config.logger.warn(
+        `${LOG}"${config.authName}" is in secure mode (authType: 'memory') without a refreshApiCallback: ` +
+          'the session lives only until the page reloads. Pass refresh: createRefresh({ refreshApiCallback }).',
+      );
+    }
     storage = found;
     policy = { ...policy, refreshTokenInCookie: found.tokensInMemory === true };
     if (tabs || config.crossTab === false) return;
@@ -259,6 +266,13 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       const before = live.session;
       live = authReducer(live, action);
       const after = live.session;
+      if (after?.refreshToken && policy.refreshTokenInCookie && !pageTokenWarned && after !== before) {
+        pageTokenWarned = true;
+        config.logger.warn(
+          `${LOG}secure mode (authType: 'memory') keeps the refresh token in the server's HttpOnly cookie: ` +
+            'the one given to signIn is never sent, and should not reach the page at all.',
+        );
+      }
       // Later sign-ins here start after any session this page has held.
       if (after !== null) noteSessionStart(after.startedAt);
       // A call in flight for a session that is no longer the live one (sign-out, new sign-in) is abandoned;

@@ -18,7 +18,7 @@ import type {
 import { isAbortError } from './abort';
 import { callRefresh, createFlightAbort, waitUntil } from './call';
 import type { RefreshConfig } from './config';
-import { outcomeOfFate, resultFate } from './decide';
+import { outcomeOfFate, resultFate, type RefreshPolicy } from './decide';
 import { parseRefreshResult } from './result';
 import { nextAttemptAt } from './schedule';
 import type { RefreshApiCallback, RefreshApiCallbackParam } from './types';
@@ -32,6 +32,8 @@ export interface FlightHost<U> {
   dispatch(action: UnknownAction): void;
   /** Applies what another tab stored: a newer session to adopt, or the end of this one. */
   apply(news: TabNews): void;
+  /** The refresh policy in force (secure mode sends no refresh token of the page's). */
+  policy(): RefreshPolicy;
 }
 
 /** One refresh of one session generation: at most one per store at a time. */
@@ -170,7 +172,9 @@ export function createFlight<U>(
     const early = superseded();
     if (early) return early;
     const param: Omit<RefreshApiCallbackParam<U>, 'signal'> = { authUserState: session?.userState ?? null };
-    if (session?.refreshToken) param.refreshToken = session.refreshToken;
+    // Secure mode: the refresh token is the server's cookie; one the app passed to signIn is not sent.
+    if (session?.refreshToken && host.policy().refreshTokenInCookie !== true)
+      param.refreshToken = session.refreshToken;
     // An access token past its expiry is never handed out, not even to the refresh call.
     if (session && !passed(session.expiresAt, Date.now())) param.authToken = session.token;
     const result = await callRefresh({

@@ -88,7 +88,10 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     const field = stored ? (payload as { session: unknown }).session : undefined;
     // Secure mode stores only a hint: the session is restored by a refresh.
     if (isSessionHint(field)) {
-      engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: true }));
+      // Without a callback nothing can turn the hint into a session: signed out, not restoring for ever.
+      const restorable = config.callback !== null;
+      engine.dispatch(sessionRestored({ session: null, now: Date.now(), hinted: restorable }));
+      if (!restorable) storage?.removeItem(authName).catch(() => undefined);
       return;
     }
     const session = parseStoredSession(field);
