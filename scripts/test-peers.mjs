@@ -57,7 +57,8 @@ function run(cwd, command, args) {
   const since = Date.now();
   const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, CI: '1' } });
   if (result.error) throw result.error;
-  console.log(`== ${command} ${args[0]}: ${result.status === 0 ? 'ok' : 'failed'} in ${seconds(since)}`);
+  const what = [command, ...args.filter((arg) => !arg.startsWith('-')).slice(0, 2)].join(' ');
+  console.log(`== ${what}: ${result.status === 0 ? 'ok' : 'failed'} in ${seconds(since)}`);
   return result.status === 0;
 }
 
