@@ -10,11 +10,15 @@ import {
   signIn,
 } from 'redux-auth-kit';
 import { withReauth } from 'redux-auth-kit/query';
+import { TIMERS_AND_DATE, withFakeClock } from './support/clock';
 import { makeStore, uniqueAuthName } from './support/harness';
 import { createMemoryStorage } from './support/memoryStorage';
 import { oauthRefresh, signInPayload, startOAuthServer, type OAuthTestServer } from './support/oauthServer';
 
 let server: OAuthTestServer;
+// Fake timers and clock, real sockets: the tokens live an hour of fake time, and no timer of the
+// library (the scheduled refresh, the call's timeout, redux-persist's writes) runs on the wall clock.
+withFakeClock({ toFake: TIMERS_AND_DATE });
 beforeEach(async () => {
   server = await startOAuthServer({ accessTokenLifetime: 3600 });
 });

@@ -2,7 +2,13 @@
 import { createSlice } from '@reduxjs/toolkit';
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createRefresh, refreshNow, signIn, type RefreshApiResult } from 'redux-auth-kit';
+import {
+  createRefresh,
+  refreshNow,
+  signIn,
+  type RefreshApiResult,
+  type RefreshOutcome,
+} from 'redux-auth-kit';
 import {
   AuthProvider,
   useAuthHeader,
@@ -42,7 +48,7 @@ function probe<T>(useValue: () => T) {
   return { Probe, renders };
 }
 
-async function signedInStore(result: () => RefreshApiResult<User>) {
+async function signedInStore(result: () => RefreshApiResult<User> | Promise<RefreshApiResult<User>>) {
   const refreshApiCallback = vi.fn(async () => result());
   const made = await makeStore<User>({
     authName: uniqueAuthName(),
@@ -75,16 +81,28 @@ function renderProbes(store: AuthStore<User>) {
 
 describe('hooks re-render only when what they read changes', () => {
   test('a refresh re-renders a useAuthHeader consumer once and useAuthUser / useIsAuthenticated consumers never', async () => {
-    const { store, refreshApiCallback } = await signedInStore(() => ({
-      isSuccess: true,
-      newAuthToken: jwtFor(120),
-    }));
+    // The answer waits for the test, so 'refreshing' is rendered before it arrives on React 18 too:
+    // React 18's act() renders store updates only when its scope ends (React 19's also while an async
+    // scope runs), so there an answer that came at once was rendered together with refreshStarted.
+    let answer!: (result: RefreshApiResult<User>) => void;
+    const answered = new Promise<RefreshApiResult<User>>((resolve) => {
+      answer = resolve;
+    });
+    const { store, refreshApiCallback } = await signedInStore(() => answered);
     const { header, user, authenticated, session, status } = renderProbes(store);
     const before = header.renders[0];
     expect(before).toMatch(/^Bearer /);
     expect(user.renders).toEqual([{ name: 'Ada' }]);
 
-    const outcome = await act(() => store.dispatch(refreshNow()));
+    let refreshed!: Promise<RefreshOutcome>;
+    act(() => {
+      refreshed = store.dispatch(refreshNow());
+    });
+    expect(status.renders).toEqual(['idle', 'refreshing']);
+    const outcome = await act(async () => {
+      answer({ isSuccess: true, newAuthToken: jwtFor(120) });
+      return refreshed;
+    });
 
     expect(outcome).toEqual({ ok: true });
     expect(refreshApiCallback).toHaveBeenCalledTimes(1);

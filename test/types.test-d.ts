@@ -1,4 +1,4 @@
-import { createListenerMiddleware } from '@reduxjs/toolkit';
+import { createListenerMiddleware, type TypedStartListening } from '@reduxjs/toolkit';
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   createAuthListener,
@@ -111,5 +111,6 @@ test('auth.startListening accepts the startListening of any listener middleware'
     () => void
   >();
   auth.startListening(createListenerMiddleware().startListening);
-  auth.startListening(createListenerMiddleware().startListening.withTypes<RootState>());
+  // The type `startListening.withTypes<RootState>()` returns (RTK 2.1+), named so RTK 2.0 compiles it.
+  auth.startListening(createListenerMiddleware().startListening as TypedStartListening<RootState>);
 });

@@ -1,4 +1,4 @@
-import { createListenerMiddleware } from '@reduxjs/toolkit';
+import { createListenerMiddleware, type TypedStartListening } from '@reduxjs/toolkit';
 import {
   createAuthStorage,
   createCookieMarker,
@@ -45,7 +45,11 @@ export type RootState = ReturnType<typeof store.getState>;
 export type AppDispatch = typeof store.dispatch;
 export type AppStore = typeof store;
 
-startActivityLog(listener.startListening.withTypes<RootState, AppDispatch>(), MODES[authType].restoredFrom);
+// RTK 2.0's form of `listener.startListening.withTypes<RootState, AppDispatch>()` (2.1+): the peer range starts at 2.0.
+startActivityLog(
+  listener.startListening as TypedStartListening<RootState, AppDispatch>,
+  MODES[authType].restoredFrom,
+);
 
 // A switch out of secure mode signed this tab out before the reload: the sign-in form says why.
 if (typeof window !== 'undefined' && takeLeftSecureModeNotice())
