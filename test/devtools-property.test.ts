@@ -142,11 +142,12 @@ function execute({ browser, a, b, exports }: Run, c: Command): Promise<void> | v
 }
 
 /**
- * Library actions a tab may dispatch at one instant: four (a due step or a refresh's start or
- * result; another tab's news; the check which state the store shows, and after a history edit the
- * live state put back), and two more per command run then. A loop makes hundreds.
+ * Library actions a tab may dispatch at one instant: five (due steps: an expiry or an end; the
+ * check which state the store shows, and after a history edit the live state put back; a
+ * refresh's start or result; another tab's news), and two more per command run then. A loop makes
+ * hundreds.
  */
-const INSTANT_BUDGET = (commands: number): number => 4 + 2 * commands;
+const INSTANT_BUDGET = (commands: number): number => 5 + 2 * commands;
 /**
  * While a past state is shown the live session changes only through what happens meanwhile, and
  * each version of it has at most three due times (refresh, access-token expiry, refresh-token

@@ -17,7 +17,10 @@ import {
   refreshNow,
   selectAuthToken,
   signIn,
+  liveStateReapplied,
+  signOut,
   type AuthRootState,
+  type AuthState,
   type RefreshApiResult,
 } from 'redux-auth-kit';
 import { withFakeClock } from './support/clock';
@@ -28,6 +31,16 @@ withFakeClock();
 
 const todos: Reducer<number, UnknownAction> = (state = 0, action) =>
   action.type === 'todos/add' ? state + 1 : state;
+
+/** A middleware that records the type of every action the store reduces. */
+function typeRecorder(): { types: string[]; middleware: Middleware } {
+  const types: string[] = [];
+  const middleware: Middleware = () => (next) => (action) => {
+    types.push((action as UnknownAction).type);
+    return next(action);
+  };
+  return { types, middleware };
+}
 
 function setup(mode: 'gated' | 'ungated' = 'gated') {
   const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
@@ -161,7 +174,7 @@ describe('an app listener middleware instead of auth.middleware', () => {
 });
 
 describe('the auth slice changed by an action of the app', () => {
-  test('a root reducer resetting the auth slice is undone at the next check: the session goes on, with a warning', async () => {
+  test('a root reducer resetting the state on logout signs the session out everywhere at the next check, with a warning', async () => {
     const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
       isSuccess: true,
       newAuthToken: jwtFor(120),
@@ -173,25 +186,97 @@ describe('the auth slice changed by an action of the app', () => {
     });
     const app = combineReducers({ auth: authReducer, todos });
     const resetting: Reducer<ReturnType<typeof app>, UnknownAction> = (state, action) =>
-      app(action.type === 'app/reset' ? undefined : state, action);
+      app(action.type === 'app/logout' ? undefined : state, action);
+    const { types, middleware: recordTypes } = typeRecorder();
     const store = configureStore({
       reducer: resetting,
-      middleware: (gDM) => gDM().concat(auth.middleware),
+      middleware: (gDM) => gDM().concat(auth.middleware).concat(recordTypes),
     });
     store.dispatch(signIn({ auth: { token: jwtFor(120) }, refresh: 'r1' }));
-    const token = selectAuthToken(store.getState());
-    store.dispatch({ type: 'app/reset' });
+    store.dispatch({ type: 'app/logout' });
     expect(selectAuthToken(store.getState()), 'the reset signed the store out').toBeNull();
 
-    // The wall-clock check (every 10 s) sees the present without the live session and puts it back.
+    // The wall-clock check (every 10 s) sees the present without the live session and follows it.
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(selectAuthToken(store.getState())).toBe(token);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('To sign out, dispatch signOut()'));
-    await vi.advanceTimersByTimeAsync(50_000);
-    expect(refreshApiCallback).toHaveBeenCalledTimes(1);
-    expect(selectAuthToken(store.getState())).not.toBe(token);
+    expect(types.filter((type) => type.startsWith('auth/'))).toEqual([
+      'auth/signIn',
+      'auth/shownChecked',
+      'auth/signOut',
+    ]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('signed out everywhere'));
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    expect(selectAuthToken(store.getState())).toBeNull();
+    await expect(auth.refresh()).resolves.toEqual({ ok: false, reason: 'signed-out' });
     auth.dispose();
   });
+
+  test('a liveStateReapplied dispatched again (replayed, synced in from elsewhere) brings back nothing', async () => {
+    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
+      isSuccess: true,
+      newAuthToken: jwtFor(120),
+    }));
+    const auth = makeListener({ refresh: createRefresh({ refreshApiCallback }) });
+    const store = configureStore({
+      reducer: { auth: authReducer, todos },
+      middleware: (gDM) => gDM().prepend(auth.middleware),
+    });
+    store.dispatch(signIn({ auth: { token: jwtFor(120) }, refresh: 'r1' }));
+    const recorded = liveStateReapplied({ live: store.getState().auth });
+    store.dispatch(signOut());
+    store.dispatch(recorded);
+    expect(selectAuthToken(store.getState()), 'the reducer applies it').not.toBeNull();
+    // The library follows its own session (signed out) and puts the present right at once.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(selectAuthToken(store.getState()), 'put right').toBeNull();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(refreshApiCallback).not.toHaveBeenCalled();
+    await expect(auth.refresh()).resolves.toEqual({ ok: false, reason: 'signed-out' });
+    auth.dispose();
+  });
+
+  test.each(['signs the present out', 'keeps an older session in the present'] as const)(
+    'a reducer of the app that %s on every action is put right once, never in a loop',
+    async (guard) => {
+      const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
+        isSuccess: true,
+        newAuthToken: jwtFor(120),
+      }));
+      const error = vi.fn();
+      const auth = makeListener({
+        refresh: createRefresh({ refreshApiCallback }),
+        logger: { error, warn: vi.fn() },
+      });
+      const flags: Reducer<{ locked: boolean }, UnknownAction> = (state = { locked: false }, action) =>
+        action.type === 'app/lock' ? { locked: true } : state;
+      const app = combineReducers({ auth: authReducer, flags });
+      let kept: AuthState | null = null;
+      // The app's own guard, applied on every action, and returning a new root state each time.
+      const guarded: Reducer<ReturnType<typeof app>, UnknownAction> = (state, action) => {
+        const next = app(state, action);
+        if (!next.flags.locked) return next;
+        if (guard === 'signs the present out') return { ...next, auth: authReducer(next.auth, signOut()) };
+        kept ??= next.auth;
+        return { ...next, auth: kept };
+      };
+      const { types, middleware: recordTypes } = typeRecorder();
+      const store = configureStore({
+        reducer: guarded,
+        middleware: (gDM) => gDM().prepend(auth.middleware).concat(recordTypes),
+      });
+      store.dispatch(signIn({ auth: { token: jwtFor(120) }, refresh: 'r1' }));
+      await vi.advanceTimersByTimeAsync(59_500);
+      store.dispatch({ type: 'app/lock' });
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      const count = (type: string) => types.filter((t) => t === type).length;
+      // Once per live state at most: the sign-in's, and the one its token's expiry made.
+      expect(count('auth/liveStateReapplied') + count('auth/signOut'), 'put right').toBeLessThanOrEqual(2);
+      expect(count('auth/shownChecked'), 'checks of which state is shown').toBeLessThanOrEqual(2);
+      expect(error).not.toHaveBeenCalled();
+      expect(refreshApiCallback).not.toHaveBeenCalled();
+      auth.dispose();
+    },
+  );
 });
 
 describe('dispose stops everything, whichever way the listeners were added', () => {
@@ -204,11 +289,7 @@ describe('dispose stops everything, whichever way the listeners were added', () 
     const auth = createAuthListener({ refresh: createRefresh({ refreshApiCallback }), wake: false });
     const appListener = createListenerMiddleware();
     const stop = way === 'middleware' ? undefined : auth.startListening(appListener.startListening);
-    const types: string[] = [];
-    const recordTypes: Middleware = () => (next) => (action) => {
-      types.push((action as UnknownAction).type);
-      return next(action);
-    };
+    const { types, middleware: recordTypes } = typeRecorder();
     configureStore({
       reducer: { auth: authReducer },
       middleware: (gDM) =>

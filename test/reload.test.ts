@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
-import type { Middleware } from '@reduxjs/toolkit';
+import { configureStore, type Middleware } from '@reduxjs/toolkit';
+import { persistStore } from 'redux-persist';
 import {
+  authSlice,
+  createAuthListener,
   createRefresh,
+  PERSIST_ACTIONS,
+  persistAuthReducer,
   selectAuthHeader,
   selectAuthToken,
   selectAuthUser,
@@ -361,3 +366,29 @@ test(
   },
   propertyTimeout(),
 );
+
+describe('the stored session is read once per store', () => {
+  test('a store preloaded with an auth state that says storage was read still takes its first REHYDRATE', async () => {
+    const authName = uniqueAuthName();
+    const { storage } = createMemoryStorage();
+    const token = jwtFor(3600);
+    await signedInThenClosed(authName, storage, { auth: { token }, refresh: 'r1' });
+
+    // A state serialized on a server (or by an earlier store) without redux-persist's `_persist`.
+    const preloaded = { auth: { ...authSlice.getInitialState(), storageRead: true } };
+    const auth = createAuthListener({ authName, storage, wake: false, logger: silentLogger() });
+    const store = configureStore({
+      reducer: { auth: persistAuthReducer({ authName, storage }) },
+      preloadedState: preloaded as never,
+      middleware: (gDM) =>
+        gDM({ serializableCheck: { ignoredActions: PERSIST_ACTIONS } }).prepend(auth.middleware),
+    });
+    const persistor = persistStore(store);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(selectAuthToken(store.getState() as AuthRootState)).toBe(token);
+    await persistor.flush();
+    expect(await storage.getItem(authName), 'the stored session is kept').toContain('r1');
+    auth.dispose();
+    persistor.pause();
+  });
+});

@@ -92,8 +92,8 @@ describe('replaying the action log', () => {
   });
 });
 
-describe('DevTools jumps', () => {
-  test('a scheduled refresh never sends a refresh token that time travel brought back: the live one goes on', async () => {
+describe('a fake DevTools jump (real ones: devtools-*.test.ts)', () => {
+  test('a state put in by an action of the app (a fake jump) never makes a scheduled refresh send the refresh token it brought back', async () => {
     const sent: Array<string | undefined> = [];
     let rotation = 1;
     const refreshApiCallback = vi.fn(

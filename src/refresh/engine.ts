@@ -106,6 +106,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   let disposed = false;
   let pastStateWarned = false;
   let editWarned = false;
+  /** The live state last put back in the present: never twice. */
+  let reappliedFor: AuthState | null = null;
   let pageTokenWarned = false;
   /** Root states seen around actions; only the auth middleware sees every action to keep it. */
   let roots: RootWatch | null = null;
@@ -161,20 +163,40 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     return judged.verdict;
   }
 
-  /** Puts the live auth state back in a present a history edit changed; once per edit. */
-  function reapplyLive(): ShownVerdict {
-    if (!editWarned) {
-      editWarned = true;
-      config.logger.warn(
-        `${LOG}the present auth state is not the one the auth actions produced (a Redux DevTools history edit?): ` +
-          'the live session is put back (auth/liveStateReapplied). To sign out, dispatch signOut().',
-      );
+  /**
+   * Puts right a present that no auth action produced: once per live state, so a present that will
+   * not take it (a reducer of the app's that changes the auth slice back) is taken for a past state.
+   */
+  function putRightEdit(): ShownVerdict {
+    if (reappliedFor === live) {
+      if (roots) roots = { ...roots, held: shownRoot() };
+      return 'past';
     }
-    dispatch(liveStateReapplied({ live }));
+    reappliedFor = live;
+    const shown = (shownRoot() as Partial<AuthRootState> | undefined)?.auth;
+    // A present left with no session (a skipped signIn, or a root reducer that resets the state on
+    // logout) is followed: signing out everywhere rather than bringing the session back.
+    if (live.session !== null && shown !== undefined && shown.session === null && !shown.restoring) {
+      warnEdit('the live session is signed out everywhere to match (auth/signOut).');
+      dispatch(signOut());
+    } else {
+      warnEdit('the live session is put back (auth/liveStateReapplied). To sign out, dispatch signOut().');
+      dispatch(liveStateReapplied({ live }));
+    }
     const verdict = judgeShown();
+    if (verdict === 'present') return verdict;
     // A present that still differs is not the library's to put right: it is taken for a past state.
-    if (verdict !== 'present' && roots) roots = { ...roots, held: shownRoot() };
-    return verdict === 'present' ? verdict : 'past';
+    if (roots) roots = { ...roots, held: shownRoot() };
+    return 'past';
+  }
+
+  function warnEdit(outcome: string): void {
+    if (editWarned) return;
+    editWarned = true;
+    config.logger.warn(
+      `${LOG}the auth state shown is not the one the auth actions produced (a Redux DevTools history edit, ` +
+        `or a reducer of the app's): ${outcome}`,
+    );
   }
 
   /** Settles what the engine cannot tell by one action of its own, and a history edit by another. */
@@ -185,7 +207,11 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       dispatch(shownChecked());
       verdict = judgeShown();
     }
-    return verdict === 'edited' ? reapplyLive() : verdict;
+    return verdict === 'edited' ? putRightEdit() : verdict;
+  }
+
+  function followEdits(): void {
+    if (store && !disposed && !shownAuthMatches(shownRoot())) settledShown();
   }
 
   function shownIsLive(): boolean {
@@ -262,6 +288,12 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       return store !== null;
     },
     follow(action) {
+      // The live state put back changes nothing here, and a copy of one dispatched again (replayed,
+      // synced from elsewhere) must not bring back what it held: the next check puts the present right.
+      if (liveStateReapplied.match(action)) {
+        if (action.payload.live !== live) void Promise.resolve().then(followEdits);
+        return false;
+      }
       const previous = live;
       const before = live.session;
       live = authReducer(live, action);
@@ -290,9 +322,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     },
     live: () => live,
     shownIsLive,
-    followEdits() {
-      if (store && !disposed && !shownAuthMatches(shownRoot())) settledShown();
-    },
+    followEdits,
     watchRoots(present) {
       roots = rootWatchAt(present);
     },

@@ -6,7 +6,7 @@ import { REHYDRATE } from '../persist/persistAuthReducer';
 import { isSessionHint } from '../persist/hintStorage';
 import { registeredAuthStorage } from '../persist/registry';
 import { parseStoredSession } from '../persist/validate';
-import { authSlice, sessionRestored, shownChecked } from '../slice';
+import { authSlice, liveStateReapplied, sessionRestored, shownChecked } from '../slice';
 import type { AuthRootState, AuthState } from '../types';
 import { resolveConfig } from './config';
 import { createRefreshEngine } from './engine';
@@ -66,6 +66,8 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
   let followsInMiddleware = false;
   let storageWarned = false;
   let disposed = false;
+  /** The first REHYDRATE for `authName` has been taken: later ones are replays. */
+  let storageReadOnce = false;
 
   /** What redux-persist read back for `authName`, validated; unreadable stored state is removed. */
   function restore({ payload, err }: RehydrateAction): void {
@@ -73,7 +75,8 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
     // Read once per store. Another REHYDRATE is a replay: Redux DevTools recomputing its history
     // runs redux-persist's reducer over PERSIST again, which reads storage again — and storage can
     // hold a session this tab has since signed out or refreshed past.
-    if (engine.live().storageRead) return;
+    if (storageReadOnce) return;
+    storageReadOnce = true;
     if (storage) engine.adoptStorage(storage);
     else if (config.crossTab !== false && !storageWarned) {
       storageWarned = true;
@@ -116,8 +119,9 @@ export function createAuthListener<U = unknown>(options: AuthListenerOptions<U> 
       void engine.refresh();
       return;
     }
-    // The engine's own check of which state the store shows changes nothing to schedule.
-    if (shownChecked.match(action)) return;
+    // The engine's own check of which state the store shows, and its putting the live state back,
+    // change nothing to schedule (and reschedule from inside the engine's own dispatch: no loop).
+    if (shownChecked.match(action) || liveStateReapplied.match(action)) return;
     if (checkClock.match(action)) return scheduler.wake('clock');
     if (action.type === REHYDRATE) {
       if ((action as RehydrateAction).key === authName) restore(action);
