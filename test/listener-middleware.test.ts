@@ -32,6 +32,10 @@ withFakeClock();
 const todos: Reducer<number, UnknownAction> = (state = 0, action) =>
   action.type === 'todos/add' ? state + 1 : state;
 
+/** A refresh callback that answers at once with a new access token living `seconds`. */
+const answering = (seconds = 120) =>
+  vi.fn(async (): Promise<RefreshApiResult> => ({ isSuccess: true, newAuthToken: jwtFor(seconds) }));
+
 /** A middleware that records the type of every action the store reduces. */
 function typeRecorder(): { types: string[]; middleware: Middleware } {
   const types: string[] = [];
@@ -43,10 +47,7 @@ function typeRecorder(): { types: string[]; middleware: Middleware } {
 }
 
 function setup(mode: 'gated' | 'ungated' = 'gated') {
-  const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
-    isSuccess: true,
-    newAuthToken: jwtFor(3600),
-  }));
+  const refreshApiCallback = answering(3600);
   const auth = makeListener({ refresh: createRefresh({ interval: 10, refreshApiCallback }) });
   // The control: the same listeners on an app's own (ungated) listener middleware.
   const appListener = createListenerMiddleware<AuthRootState>();
@@ -175,10 +176,7 @@ describe('an app listener middleware instead of auth.middleware', () => {
 
 describe('the auth slice changed by an action of the app', () => {
   test('a root reducer resetting the state on logout signs the session out everywhere at the next check, with a warning', async () => {
-    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
-      isSuccess: true,
-      newAuthToken: jwtFor(120),
-    }));
+    const refreshApiCallback = answering();
     const warn = vi.fn();
     const auth = makeListener({
       refresh: createRefresh({ refreshApiCallback }),
@@ -212,10 +210,7 @@ describe('the auth slice changed by an action of the app', () => {
   });
 
   test('a liveStateReapplied dispatched again (replayed, synced in from elsewhere) brings back nothing', async () => {
-    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
-      isSuccess: true,
-      newAuthToken: jwtFor(120),
-    }));
+    const refreshApiCallback = answering();
     const auth = makeListener({ refresh: createRefresh({ refreshApiCallback }) });
     const store = configureStore({
       reducer: { auth: authReducer, todos },
@@ -238,10 +233,7 @@ describe('the auth slice changed by an action of the app', () => {
   test.each(['signs the present out', 'keeps an older session in the present'] as const)(
     'a reducer of the app that %s on every action is put right once, never in a loop',
     async (guard) => {
-      const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
-        isSuccess: true,
-        newAuthToken: jwtFor(120),
-      }));
+      const refreshApiCallback = answering();
       const error = vi.fn();
       const auth = makeListener({
         refresh: createRefresh({ refreshApiCallback }),
@@ -282,10 +274,7 @@ describe('the auth slice changed by an action of the app', () => {
 describe('dispose stops everything, whichever way the listeners were added', () => {
   /** A store signed in with a 120 s token, its listeners added the given way, and what the store saw. */
   function signedInStore(way: 'middleware' | 'startListening' | 'stopped startListening') {
-    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
-      isSuccess: true,
-      newAuthToken: jwtFor(120),
-    }));
+    const refreshApiCallback = answering();
     const auth = createAuthListener({ refresh: createRefresh({ refreshApiCallback }), wake: false });
     const appListener = createListenerMiddleware();
     const stop = way === 'middleware' ? undefined : auth.startListening(appListener.startListening);
@@ -327,10 +316,7 @@ describe('middleware that passes actions on with next', () => {
       baseQuery: fakeBaseQuery(),
       endpoints: (build) => ({ me: build.query<string, void>({ queryFn: () => ({ data: 'me' }) }) }),
     });
-    const refreshApiCallback = vi.fn(async (): Promise<RefreshApiResult> => ({
-      isSuccess: true,
-      newAuthToken: jwtFor(60),
-    }));
+    const refreshApiCallback = answering(60);
     const warn = vi.fn();
     const auth = makeListener({
       refresh: createRefresh({ refreshApiCallback }),
