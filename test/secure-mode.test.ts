@@ -78,7 +78,12 @@ function browserOf(server: RotatingServer) {
     await tab.persistor.flush();
     return tab;
   }
-  return { jar, calls, authName, openTab, signedInTab };
+  /** A tab that signed in and was closed: its hint and the refresh cookie stay behind. */
+  async function signInAndClose(label: string) {
+    const tab = await signedInTab(label);
+    tab.auth.dispose();
+  }
+  return { jar, calls, authName, openTab, signedInTab, signInAndClose };
 }
 
 /** Every token the server issued, and what page scripts can read: none may contain any part of one. */
@@ -126,8 +131,7 @@ describe('a reload in secure mode', () => {
   test('with the hint, the store starts restoring, makes exactly one refresh call and signs in', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const first = await browser.signedInTab('A');
-    first.auth.dispose();
+    await browser.signInAndClose('A');
 
     const reloaded = await browser.openTab('A');
     // Until the refresh answers the app shows a loading state, not the login page.
@@ -153,8 +157,7 @@ describe('a reload in secure mode', () => {
   test('a rejected restore signs out and clears the hint', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const first = await browser.signedInTab('A');
-    first.auth.dispose();
+    await browser.signInAndClose('A');
     // The cookie expired or was revoked meanwhile: the server knows no such refresh token.
     browser.jar.refreshToken = 'revoked';
 
@@ -239,8 +242,7 @@ describe('tabs in secure mode', () => {
   test('with no other tab alive, a new store makes one refresh', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const a = await browser.signedInTab('A');
-    a.auth.dispose();
+    await browser.signInAndClose('A');
 
     const b = await browser.openTab('B');
     await vi.advanceTimersByTimeAsync(1_000);
@@ -283,8 +285,7 @@ describe('the hint while a reload restores', () => {
   test('stays in storage until the restore ends, so a second reload meanwhile restores too', async () => {
     const server = createRotatingServer();
     const browser = browserOf(server);
-    const first = await browser.signedInTab('A');
-    first.auth.dispose();
+    await browser.signInAndClose('A');
 
     const reloaded = await browser.openTab('A');
     expect(selectSessionStatus(reloaded.store.getState())).toBe('restoring');
@@ -300,8 +301,7 @@ describe('the hint while a reload restores', () => {
 test('a session a reload restored by a refresh is announced to the other tabs', async () => {
   const server = createRotatingServer();
   const browser = browserOf(server);
-  const first = await browser.signedInTab('A');
-  first.auth.dispose();
+  await browser.signInAndClose('A');
   // A tab that could not answer in time (asked before it had a session) still hears of the restore.
   const reloaded = await browser.openTab('A');
   const late = await browser.openTab('B');

@@ -93,6 +93,9 @@ export interface RefreshEngine {
   dispose(): void;
 }
 
+/** What an engine warns of, once each. */
+type WarningTopic = 'secure-without-callback' | 'page-refresh-token' | 'edit' | 'past-state';
+
 /** Creates the engine for one store. */
 export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine {
   let store: StoreAccess | null = null;
@@ -104,11 +107,15 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   /** The session whose end is being confirmed with storage, so it is ended once. */
   let ending: string | null = null;
   let disposed = false;
-  let pastStateWarned = false;
-  let editWarned = false;
+  /** What the engine has warned of: each once per store. */
+  const warned = new Set<WarningTopic>();
+  const warnOnce = (topic: WarningTopic, message: string): void => {
+    if (warned.has(topic)) return;
+    warned.add(topic);
+    config.logger.warn(LOG + message);
+  };
   /** The live state last put back in the present: never twice. */
   let reappliedFor: AuthState | null = null;
-  let pageTokenWarned = false;
   /** Root states seen around actions; only the auth middleware sees every action to keep it. */
   let roots: RootWatch | null = null;
   /** The storage the store persists to, when the engine knows it. */
@@ -129,9 +136,10 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     );
 
   function connect(found: AuthStorage): void {
-    if (found.tokensInMemory === true && config.callback === null && storage !== found) {
-      config.logger.warn(
-        `${LOG}"${config.authName}" is in secure mode (authType: 'memory') without a refreshApiCallback: ` +
+    if (found.tokensInMemory === true && config.callback === null) {
+      warnOnce(
+        'secure-without-callback',
+        `"${config.authName}" is in secure mode (authType: 'memory') without a refreshApiCallback: ` +
           'the session lives only until the page reloads. Pass refresh: createRefresh({ refreshApiCallback }).',
       );
     }
@@ -168,10 +176,7 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
    * not take it (a reducer of the app's that changes the auth slice back) is taken for a past state.
    */
   function putRightEdit(): ShownVerdict {
-    if (reappliedFor === live) {
-      if (roots) roots = { ...roots, held: shownRoot() };
-      return 'past';
-    }
+    if (reappliedFor === live) return holdAsPast();
     reappliedFor = live;
     const shown = (shownRoot() as Partial<AuthRootState> | undefined)?.auth;
     // A present left with no session (a skipped signIn, or a root reducer that resets the state on
@@ -183,21 +188,22 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       warnEdit('the live session is put back (auth/liveStateReapplied). To sign out, dispatch signOut().');
       dispatch(liveStateReapplied({ live }));
     }
-    const verdict = judgeShown();
-    if (verdict === 'present') return verdict;
-    // A present that still differs is not the library's to put right: it is taken for a past state.
+    // A present that still differs is not the library's to put right.
+    return judgeShown() === 'present' ? 'present' : holdAsPast();
+  }
+
+  /** Takes the state the store shows for a past one, until it changes. */
+  function holdAsPast(): ShownVerdict {
     if (roots) roots = { ...roots, held: shownRoot() };
     return 'past';
   }
 
-  function warnEdit(outcome: string): void {
-    if (editWarned) return;
-    editWarned = true;
-    config.logger.warn(
-      `${LOG}the auth state shown is not the one the auth actions produced (a Redux DevTools history edit, ` +
+  const warnEdit = (outcome: string): void =>
+    warnOnce(
+      'edit',
+      'the auth state shown is not the one the auth actions produced (a Redux DevTools history edit, ' +
         `or a reducer of the app's): ${outcome}`,
     );
-  }
 
   /** Settles what the engine cannot tell by one action of its own, and a history edit by another. */
   function settledShown(): ShownVerdict {
@@ -216,10 +222,10 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
 
   function shownIsLive(): boolean {
     const same = settledShown() === 'present';
-    if (!same && !pastStateWarned) {
-      pastStateWarned = true;
-      config.logger.warn(
-        `${LOG}the store shows a past auth state (Redux DevTools?): no refresh is sent until it shows the live one.`,
+    if (!same) {
+      warnOnce(
+        'past-state',
+        'the store shows a past auth state (Redux DevTools?): no refresh is sent until it shows the live one.',
       );
     }
     return same;
@@ -298,10 +304,10 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       const before = live.session;
       live = authReducer(live, action);
       const after = live.session;
-      if (after?.refreshToken && policy.refreshTokenInCookie && !pageTokenWarned && after !== before) {
-        pageTokenWarned = true;
-        config.logger.warn(
-          `${LOG}secure mode (authType: 'memory') keeps the refresh token in the server's HttpOnly cookie: ` +
+      if (after?.refreshToken && policy.refreshTokenInCookie && after !== before) {
+        warnOnce(
+          'page-refresh-token',
+          "secure mode (authType: 'memory') keeps the refresh token in the server's HttpOnly cookie: " +
             'the one given to signIn is never sent, and should not reach the page at all.',
         );
       }
@@ -327,7 +333,8 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       roots = rootWatchAt(present);
     },
     sawAction(before, after, liveChanged) {
-      roots = rootAfterAction(roots ?? rootWatchAt(before), { before, after, liveChanged });
+      // Only the auth middleware reports actions, and it started the watch (watchRoots).
+      if (roots) roots = rootAfterAction(roots, { before, after, liveChanged });
     },
     sawUnrelatedAction() {
       if (roots?.tipFresh) roots = { ...roots, tipFresh: false };

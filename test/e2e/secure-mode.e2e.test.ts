@@ -9,10 +9,12 @@ import {
   clockPasses,
   documentOf,
   expectOneRefreshPerLifetime,
+  holdLock,
   measured,
   openTab,
   post,
   quietStats,
+  releaseLock,
   type Harness,
 } from './support';
 import {
@@ -34,8 +36,6 @@ const REFRESH_TTL = 3600;
 
 const { open, openWith } = browserSuite({ accessTtl: ACCESS_TTL, refreshTtl: REFRESH_TTL });
 
-/** The library's refresh lock, shared by every tab of the origin. */
-const REFRESH_LOCK = 'redux-auth-kit:_auth';
 /** What the session card says of where the tokens are. */
 const STORED_IN = 'Refresh token: HttpOnly cookie, access token in memory';
 const OWN_RESTORES =
@@ -270,15 +270,7 @@ describe('secure mode, production build, in Chromium', () => {
     // Another page of the origin holds the library's refresh lock, so the restore waits for it.
     const holder = await h.context.newPage();
     await holder.goto(`${h.server.url}/__stats`);
-    await holder.evaluate((name) => {
-      void navigator.locks.request(
-        name,
-        () =>
-          new Promise<void>((release) => {
-            (window as unknown as { releaseTestLock: () => void }).releaseTestLock = release;
-          }),
-      );
-    }, REFRESH_LOCK);
+    await holdLock(holder);
 
     await h.page.reload();
     await h.screens.waitFor(h.page, 'restoring');
@@ -287,7 +279,7 @@ describe('secure mode, production build, in Chromium', () => {
     expect(await storedHint(h.page)).toEqual(HINT);
     await h.page.reload();
     await h.screens.waitFor(h.page, 'restoring');
-    await holder.evaluate(() => (window as unknown as { releaseTestLock: () => void }).releaseTestLock());
+    await releaseLock(holder);
     expect(await h.screens.waitFor(h.page, 'dashboard')).not.toContain('login-form');
     // The second document restored the session with one refresh call.
     expect(h.server.stats().refreshCalls).toBe(1);

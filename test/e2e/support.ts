@@ -355,3 +355,35 @@ export function browserSuite(lifetimes: { accessTtl: number; refreshTtl: number 
     },
   };
 }
+
+/** The library's refresh lock, shared by every tab of the origin. */
+export const REFRESH_LOCK = `redux-auth-kit:${AUTH_NAME}`;
+
+/** How many hold and wait for the refresh lock, in every tab of the origin. */
+export const lockQueue = (tab: Page): Promise<{ held: number; pending: number }> =>
+  tab.evaluate(async (name) => {
+    const { held = [], pending = [] } = await navigator.locks.query();
+    return {
+      held: held.filter((l) => l.name === name).length,
+      pending: pending.filter((l) => l.name === name).length,
+    };
+  }, REFRESH_LOCK);
+
+/** Takes the refresh lock in `tab` (outside the app) until {@link releaseLock}. */
+export async function holdLock(tab: Page): Promise<void> {
+  await tab.evaluate((name) => {
+    void navigator.locks.request(
+      name,
+      () =>
+        new Promise<void>((release) => {
+          (window as unknown as { releaseTestLock: () => void }).releaseTestLock = release;
+        }),
+    );
+  }, REFRESH_LOCK);
+  await expect.poll(() => lockQueue(tab)).toEqual({ held: 1, pending: 0 });
+}
+
+/** Lets go of the lock {@link holdLock} took in `tab`. */
+export async function releaseLock(tab: Page): Promise<void> {
+  await tab.evaluate(() => (window as unknown as { releaseTestLock: () => void }).releaseTestLock());
+}

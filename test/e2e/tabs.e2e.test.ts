@@ -9,9 +9,12 @@ import {
   documentOf,
   expectDataFromTokenIssuedAt,
   expectOneRefreshPerLifetime,
+  holdLock,
+  lockQueue,
   measured,
   PROFILE_POLL_MS,
   quietStats,
+  releaseLock,
   served,
   setVisibility,
   type Harness,
@@ -212,37 +215,6 @@ describe('tabs of one browser, production build, in Chromium', () => {
 });
 
 describe('the storage switch and "Refresh now" with tabs open, production build, in Chromium', () => {
-  /** The library's refresh lock, shared by every tab of the origin. */
-  const REFRESH_LOCK = `redux-auth-kit:${AUTH_NAME}`;
-
-  /** How many hold and wait for the refresh lock, in every tab of the origin. */
-  const lockQueue = (tab: Page) =>
-    tab.evaluate(async (name) => {
-      const { held = [], pending = [] } = await navigator.locks.query();
-      return {
-        held: held.filter((l) => l.name === name).length,
-        pending: pending.filter((l) => l.name === name).length,
-      };
-    }, REFRESH_LOCK);
-
-  /** Takes the refresh lock in `tab` (outside the app) until {@link releaseLock}. */
-  async function holdLock(tab: Page): Promise<void> {
-    await tab.evaluate((name) => {
-      void navigator.locks.request(
-        name,
-        () =>
-          new Promise<void>((release) => {
-            (window as unknown as { releaseTestLock: () => void }).releaseTestLock = release;
-          }),
-      );
-    }, REFRESH_LOCK);
-    await expect.poll(() => lockQueue(tab)).toEqual({ held: 1, pending: 0 });
-  }
-
-  async function releaseLock(tab: Page): Promise<void> {
-    await tab.evaluate(() => (window as unknown as { releaseTestLock: () => void }).releaseTestLock());
-  }
-
   /** Whether the document has been replaced since `before` (a reload), and now shows `screen`. */
   async function reloadedTo(h: Harness, tab: Page, before: number, screen: 'dashboard'): Promise<Screen[]> {
     await expect.poll(() => documentOf(tab), { timeout: 5_000 }).not.toBe(before);
