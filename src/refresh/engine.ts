@@ -93,9 +93,6 @@ export interface RefreshEngine {
   dispose(): void;
 }
 
-/** What an engine warns of, once each. */
-type WarningTopic = 'secure-without-callback' | 'page-refresh-token' | 'edit' | 'past-state';
-
 /** Creates the engine for one store. */
 export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine {
   let store: StoreAccess | null = null;
@@ -107,11 +104,11 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   /** The session whose end is being confirmed with storage, so it is ended once. */
   let ending: string | null = null;
   let disposed = false;
-  /** What the engine has warned of: each once per store. */
-  const warned = new Set<WarningTopic>();
-  const warnOnce = (topic: WarningTopic, message: string): void => {
-    if (warned.has(topic)) return;
-    warned.add(topic);
+  /** What the engine has warned of: each message once per store. */
+  const warned = new Set<string>();
+  const warnOnce = (message: string): void => {
+    if (warned.has(message)) return;
+    warned.add(message);
     config.logger.warn(LOG + message);
   };
   /** The live state last put back in the present: never twice. */
@@ -138,7 +135,6 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
   function connect(found: AuthStorage): void {
     if (found.tokensInMemory === true && config.callback === null) {
       warnOnce(
-        'secure-without-callback',
         `"${config.authName}" is in secure mode (authType: 'memory') without a refreshApiCallback: ` +
           'the session lives only until the page reloads. Pass refresh: createRefresh({ refreshApiCallback }).',
       );
@@ -200,7 +196,6 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
 
   const warnEdit = (outcome: string): void =>
     warnOnce(
-      'edit',
       'the auth state shown is not the one the auth actions produced (a Redux DevTools history edit, ' +
         `or a reducer of the app's): ${outcome}`,
     );
@@ -224,7 +219,6 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
     const same = settledShown() === 'present';
     if (!same) {
       warnOnce(
-        'past-state',
         'the store shows a past auth state (Redux DevTools?): no refresh is sent until it shows the live one.',
       );
     }
@@ -306,7 +300,6 @@ export function createRefreshEngine<U>(config: RefreshConfig<U>): RefreshEngine 
       const after = live.session;
       if (after?.refreshToken && policy.refreshTokenInCookie && after !== before) {
         warnOnce(
-          'page-refresh-token',
           "secure mode (authType: 'memory') keeps the refresh token in the server's HttpOnly cookie: " +
             'the one given to signIn is never sent, and should not reach the page at all.',
         );
